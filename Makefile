@@ -1,0 +1,63 @@
+# `make run` and `make test` work on a fresh Debian machine with nothing
+# installed by hand: they install what is missing, then do their job.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+# Debian packages: gettext compiles the Chinese translation; the browser tests
+# need chromium and a CJK font (without one every Chinese character is a box).
+RUN_PACKAGES := gettext
+TEST_PACKAGES := gettext chromium fonts-noto-cjk
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint check-deploy bench system-run system-test messages postgres clean
+
+run: system-run $(INSTALLED) messages
+	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
+	DJANGO_DEBUG=1 $(MANAGE) seed_demo
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+test: system-test $(INSTALLED) messages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(INSTALLED): requirements.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --requirement requirements.txt
+	touch $@
+
+# Install only what is missing, so a machine that has it all needs no root.
+system-run:
+	@missing=""; for p in $(RUN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+system-test:
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+messages: $(INSTALLED)
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
+
+# PostgreSQL for the suite in CI: installed and started here, used through DATABASE_URL.
+postgres:
+	@dpkg -s postgresql >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+	@pg_lsclusters -h | grep -q online || pg_ctlcluster $$(pg_lsclusters -h | awk 'NR==1{print $$1, $$2}') start
+	@su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='luoshan'\"" | grep -q 1 || \
+	  su postgres -c "psql -c \"CREATE ROLE luoshan LOGIN CREATEDB PASSWORD 'luoshan'\""
+
+check-deploy: $(INSTALLED)
+	DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-0123456789 \
+	  DJANGO_ALLOWED_HOSTS=fanzha.example.gov.cn $(MANAGE) check --deploy --fail-level WARNING
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles media db.sqlite3

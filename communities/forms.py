@@ -1,0 +1,46 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.models import PropagandaTeam, TeamMember
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = PropagandaTeam
+        fields = ("established_on",)
+        widgets = {"established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_established_on(self):
+        established_on = self.cleaned_data["established_on"]
+        if established_on and established_on > timezone.localdate():
+            raise ValidationError(_("The date established cannot be in the future."), code="future")
+        return established_on
+
+
+class BaseMemberFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms if form.cleaned_data and form not in self.deleted_forms]
+        contacts = [form for form in kept if form.cleaned_data.get("is_group_contact")]
+        if len(contacts) > 1:
+            raise ValidationError(
+                _("Name only one member as the work-group contact."), code="two_contacts"
+            )
+        if kept and not contacts:
+            raise ValidationError(
+                _("Name the member who joins the work group 罗山反诈骗宣传工作群."),
+                code="no_contact",
+            )
+
+
+MemberFormSet = forms.inlineformset_factory(
+    PropagandaTeam,
+    TeamMember,
+    formset=BaseMemberFormSet,
+    fields=("name", "role", "phone", "is_group_contact"),
+    widgets={"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})},
+    extra=1,
+    can_delete=True,
+)

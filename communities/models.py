@@ -1,0 +1,162 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The portal's kinds of user; each is a Django group of the same name."""
+
+    COMMUNITY_STAFF = "社区工作人员", _("Community staff")
+    WORK_POINT_HEAD = "工作点点长", _("Work-point head")
+    OFFICE = "综治办", _("Governance office")
+    LEADERSHIP = "领导小组", _("Leadership")
+
+
+class WorkPoint(models.Model):
+    """工作点: one of the six points of Attachment 1, each led by a 点长."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    leader_name = models.CharField(_("head"), max_length=50, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("position", "name")
+        verbose_name = _("work point")
+        verbose_name_plural = _("work points")
+
+    def __str__(self):
+        return self.name
+
+
+class CommunityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The communities whose reports `user` may read."""
+        from communities.access import viewer_of
+
+        viewer = viewer_of(user)
+        if viewer.sees_all:
+            return self
+        if viewer.work_point_id:
+            return self.filter(work_point_id=viewer.work_point_id)
+        if viewer.community_id:
+            return self.filter(pk=viewer.community_id)
+        return self.none()
+
+
+class Community(models.Model):
+    """社区: files the monthly report and keeps a propaganda team."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    work_point = models.ForeignKey(
+        WorkPoint, models.PROTECT, related_name="communities", verbose_name=_("work point")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("work_point__position", "position", "name")
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    def __str__(self):
+        return self.name
+
+
+class Assignment(models.Model):
+    """Binds a user to the one community or work point they work for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="assignment", verbose_name=_("user")
+    )
+    community = models.ForeignKey(
+        Community,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("community"),
+    )
+    work_point = models.ForeignKey(
+        WorkPoint,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="heads",
+        verbose_name=_("work point"),
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(community__isnull=True) | models.Q(work_point__isnull=True),
+                name="assignment_one_place",
+                violation_error_message=_(
+                    "A user works for a community or a work point, not both."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.community or self.work_point}"
+
+    def clean(self):
+        if self.community_id and self.work_point_id:
+            raise ValidationError(
+                _("A user works for a community or a work point, not both."), code="two_places"
+            )
+
+
+class PropagandaTeam(models.Model):
+    """宣讲队伍: the community's team, built with the police station's officers."""
+
+    community = models.OneToOneField(
+        Community, models.CASCADE, related_name="team", verbose_name=_("community")
+    )
+    established_on = models.DateField(_("date established"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("propaganda team")
+        verbose_name_plural = _("propaganda teams")
+
+    def __str__(self):
+        return str(self.community)
+
+
+class MemberRole(models.TextChoices):
+    COMMITTEE = "社区两委", _("Community committees")
+    GRID_WORKER = "网格员", _("Grid worker")
+    POLICE = "民警", _("Police officer")
+    VOLUNTEER = "志愿者", _("Volunteer")
+    OTHER = "其他", _("Other")
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(
+        PropagandaTeam, models.CASCADE, related_name="members", verbose_name=_("team")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The one person who joins the work group 罗山反诈骗宣传工作群.
+    is_group_contact = models.BooleanField(_("work-group contact"), default=False)
+
+    class Meta:
+        ordering = ("-is_group_contact", "pk")
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("team",),
+                condition=models.Q(is_group_contact=True),
+                name="one_group_contact_per_team",
+                violation_error_message=_("A team names only one work-group contact."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communities.access import viewer_of
+from communities.context_processors import LARGE_TEXT_COOKIE
+from communities.forms import MemberFormSet, TeamForm
+from communities.models import Community, PropagandaTeam, Role
+
+
+@login_required
+def team(request):
+    """The staff member's own community's propaganda team."""
+    viewer = viewer_of(request.user)
+    if viewer.role != Role.COMMUNITY_STAFF:
+        raise PermissionDenied
+    community = get_object_or_404(Community, pk=viewer.community_id)
+    team = PropagandaTeam.objects.filter(community=community).first() or PropagandaTeam(
+        community=community
+    )
+    if request.method == "POST":
+        form = TeamForm(request.POST, instance=team)
+        members = MemberFormSet(request.POST, instance=team, prefix="members")
+        if form.is_valid() and members.is_valid():
+            with transaction.atomic():
+                form.save()
+                to_save = members.save(commit=False)
+                # Deletions and lost contact flags first, so that a contact handed
+                # to another member never counts twice on the way.
+                for member in members.deleted_objects:
+                    member.delete()
+                for member in sorted(to_save, key=lambda m: m.is_group_contact):
+                    member.save()
+            messages.success(request, _("Team saved."))
+            return redirect("team")
+        messages.error(request, _("Nothing was saved: please correct the fields marked in red."))
+    else:
+        form = TeamForm(instance=team)
+        members = MemberFormSet(instance=team, prefix="members")
+    return render(
+        request,
+        "communities/team.html",
+        {
+            "community": community,
+            "form": form,
+            "members": members,
+        },
+    )
+
+
+@require_POST
+def text_size(request):
+    """大字模式: a switch remembered in a cookie, for older staff (适老化)."""
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if request.POST.get("large") == "1":
+        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE)
+    return response

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from communities import views as community_views
+from reporting import views as reporting_views
+
+urlpatterns = [
+    path("", reporting_views.home, name="home"),
+    path("reports/start/", reporting_views.start_report, name="start_report"),
+    path("reports/<int:pk>/", reporting_views.report, name="report"),
+    path("photos/<int:pk>/<str:variant>/", reporting_views.photo, name="photo"),
+    path("team/", community_views.team, name="team"),
+    path("text-size/", community_views.text_size, name="text_size"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+]

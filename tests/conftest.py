@@ -1,0 +1,104 @@
+"""Shared test data: one person per role, made the way the portal makes them."""
+
+import io
+from datetime import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from communities.models import Assignment, Community, Role, WorkPoint
+from reporting.models import Activity, ActivityForm, ActivityPhoto, MonthlyReport, Plan
+from reporting.periods import LOCAL
+from reporting.photos import check_photo
+
+PASSWORD = "a-test-password-1"
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings, tmp_path):
+    """Each test writes its photos to its own folder; passwords hash fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {
+            "location": tmp_path / "media", "base_url": None,
+        }},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def jpeg_bytes(size=(640, 480), color=(40, 90, 160), exif_time=None):
+    out = io.BytesIO()
+    exif = Image.Exif()
+    if exif_time:
+        exif[306] = exif_time
+    Image.new("RGB", size, color).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def jpeg_upload(name="photo.jpg", **kwargs):
+    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), "image/jpeg")
+
+
+def make_user(username, role, community=None, work_point=None):
+    user = User.objects.create_user(username, password=PASSWORD, first_name=username)
+    user.groups.add(Group.objects.get(name=role))
+    if community or work_point:
+        Assignment.objects.create(user=user, community=community, work_point=work_point)
+    return user
+
+
+@pytest.fixture
+def plan(db):
+    return Plan.objects.create(year=2021, duty_months=[4, 5, 6, 7, 8, 9, 10], deadline_day=1)
+
+
+@pytest.fixture
+def places(db):
+    """Two work points; community A and C in the first, B in the second."""
+    first, second = WorkPoint.objects.all()[:2]
+    return {
+        "point": first,
+        "other_point": second,
+        "a": Community.objects.create(name="甲社区", work_point=first),
+        "b": Community.objects.create(name="乙社区", work_point=second),
+        "c": Community.objects.create(name="丙社区", work_point=first),
+    }
+
+
+@pytest.fixture
+def people(places):
+    return {
+        "alice": make_user("alice", Role.COMMUNITY_STAFF, community=places["a"]),
+        "bob": make_user("bob", Role.COMMUNITY_STAFF, community=places["b"]),
+        "head": make_user("head", Role.WORK_POINT_HEAD, work_point=places["point"]),
+        "other_head": make_user("other_head", Role.WORK_POINT_HEAD, work_point=places["other_point"]),
+        "office": make_user("office", Role.OFFICE),
+        "leader": make_user("leader", Role.LEADERSHIP),
+        "nobody": User.objects.create_user("nobody", password=PASSWORD),
+    }
+
+
+def add_activity(report, by, photos=1, held_at=None):
+    """An activity with `photos` real photos, stored as the report page stores them."""
+    activity = Activity.objects.create(
+        report=report,
+        held_at=held_at or datetime(report.plan.year, report.month, 10, 9, 30, tzinfo=LOCAL),
+        place="社区文化广场",
+        form=ActivityForm.TALK,
+        participants=40,
+        caption="集中宣讲现场",
+    )
+    for n in range(photos):
+        ActivityPhoto.create_from(activity, check_photo(jpeg_upload(f"p{n}.jpg")), by)
+    return activity
+
+
+@pytest.fixture
+def april(plan, places, people):
+    """Alice's April 2021 report, a draft with one activity and one photo."""
+    report = MonthlyReport.start(places["a"].pk, plan, 4, by=people["alice"])
+    add_activity(report, people["alice"])
+    return report
