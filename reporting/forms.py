@@ -151,7 +151,7 @@ ActivityFormSet = forms.inlineformset_factory(
     Activity,
     form=ActivityEntryForm,
     formset=BaseActivityFormSet,
-    extra=0,
+    extra=1,
     can_delete=True,
     max_num=31,
     validate_max=True,
@@ -162,3 +162,8 @@ class SubmitForm(forms.Form):
     truth_confirmed = forms.BooleanField(
         label=gettext_lazy("I promise that the content reported is true."), required=False
     )
+
+
+class StartReportForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+    month = forms.IntegerField(min_value=1, max_value=12)

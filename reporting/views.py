@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communities.access import require_view, viewer_of
 from communities.models import Community, Role
-from reporting.forms import ActivityFormSet, SubmitForm
+from reporting.forms import ActivityFormSet, StartReportForm, SubmitForm
 from reporting.models import ActivityPhoto, MonthlyReport, Plan
 from reporting.months import month_rows
 
@@ -63,11 +63,11 @@ def start_report(request):
     viewer = viewer_of(request.user)
     if viewer.role != Role.COMMUNITY_STAFF:
         raise PermissionDenied
-    plan = get_object_or_404(Plan, year=request.POST.get("year") or 0)
-    try:
-        month = int(request.POST.get("month", ""))
-    except ValueError:
-        raise Http404 from None
+    form = StartReportForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    plan = get_object_or_404(Plan, year=form.cleaned_data["year"])
+    month = form.cleaned_data["month"]
     if month not in plan.months():
         raise Http404
     report = MonthlyReport.start(viewer.community_id, plan, month, by=request.user)

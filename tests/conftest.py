@@ -22,9 +22,13 @@ def test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {
-            "location": tmp_path / "media", "base_url": None,
-        }},
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {
+                "location": tmp_path / "media",
+                "base_url": None,
+            },
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 
@@ -74,7 +78,9 @@ def people(places):
         "alice": make_user("alice", Role.COMMUNITY_STAFF, community=places["a"]),
         "bob": make_user("bob", Role.COMMUNITY_STAFF, community=places["b"]),
         "head": make_user("head", Role.WORK_POINT_HEAD, work_point=places["point"]),
-        "other_head": make_user("other_head", Role.WORK_POINT_HEAD, work_point=places["other_point"]),
+        "other_head": make_user(
+            "other_head", Role.WORK_POINT_HEAD, work_point=places["other_point"]
+        ),
         "office": make_user("office", Role.OFFICE),
         "leader": make_user("leader", Role.LEADERSHIP),
         "nobody": User.objects.create_user("nobody", password=PASSWORD),

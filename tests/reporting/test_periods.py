@@ -56,7 +56,12 @@ def test_describe_duration_in_chinese(delta, words):
 
 @pytest.mark.parametrize(
     ("delta", "days"),
-    [(timedelta(0), 0), (timedelta(seconds=1), 1), (timedelta(days=1), 1), (timedelta(days=1, seconds=1), 2)],
+    [
+        (timedelta(0), 0),
+        (timedelta(seconds=1), 1),
+        (timedelta(days=1), 1),
+        (timedelta(days=1, seconds=1), 2),
+    ],
 )
 def test_whole_days_rounds_up(delta, days):
     assert periods.whole_days(delta) == days

@@ -54,7 +54,12 @@ def test_m1_submission_accepted_when_complete(rule, activities, plan, places, pe
     ("rule", "first", "resubmitted", "on_time"),
     [
         ("M3 on time, returned, resubmitted late: still on time", ON_TIME, LATE, True),
-        ("M3 on time, returned, resubmitted weeks later", ON_TIME, datetime(2021, 6, 20, tzinfo=LOCAL), True),
+        (
+            "M3 on time, returned, resubmitted weeks later",
+            ON_TIME,
+            datetime(2021, 6, 20, tzinfo=LOCAL),
+            True,
+        ),
         ("M3 late stays late after a return", LATE, datetime(2021, 5, 3, tzinfo=LOCAL), False),
     ],
 )
@@ -127,7 +132,12 @@ def _returned(report, people):
     report.return_(people["office"], "请补充照片")
 
 
-SETUPS = {"draft": lambda r, p: None, "submitted": _submitted, "accepted": _accepted, "returned": _returned}
+SETUPS = {
+    "draft": lambda r, p: None,
+    "submitted": _submitted,
+    "accepted": _accepted,
+    "returned": _returned,
+}
 ACTIONS = {
     "submit": lambda r, p: r.submit(p["alice"], truth_confirmed=True),
     "accept": lambda r, p: r.accept(p["office"]),
