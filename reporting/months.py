@@ -52,7 +52,7 @@ def _row(plan, month, report, now):
         timing = _("%(n)d day(s) left") % {"n": periods.whole_days(late_from - now)}
         overdue = False
     else:
-        timing = _("%(n)d day(s) overdue") % {"n": periods.whole_days(now - late_from)}
+        timing = _("%(n)d day(s) overdue") % {"n": max(1, periods.whole_days(now - late_from))}
         overdue = True
     return MonthRow(
         year=plan.year,

@@ -1,0 +1,34 @@
+"""seed_demo: a realistic mix, safe to run twice."""
+
+from collections import Counter
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from communities.models import Community, PropagandaTeam, WorkPoint
+from reporting.models import ActivityPhoto, MonthlyReport
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_is_a_realistic_mix_and_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (MonthlyReport.objects.count(), ActivityPhoto.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (MonthlyReport.objects.count(), ActivityPhoto.objects.count()) == counts
+
+    assert WorkPoint.objects.count() == 6
+    communities = Community.objects.count()
+    assert communities >= 12
+    assert all("示例" in name for name in Community.objects.values_list("name", flat=True))
+    assert 0 < PropagandaTeam.objects.count() < communities
+    states = Counter(MonthlyReport.objects.values_list("state", flat=True))
+    assert {"draft", "submitted", "accepted", "returned"} <= set(states)
+    reports = MonthlyReport.objects.select_related("plan")
+    timing = Counter(r.is_on_time for r in reports)
+    assert timing[True] and timing[False]
+    assert MonthlyReport.objects.count() < communities * 7  # some months are missing
+    assert authenticate(username="sq01", password="luoshan-demo-2021")
+    assert authenticate(username="zzb", password="luoshan-demo-2021")
