@@ -139,7 +139,7 @@ class TeamMember(models.Model):
     team = models.ForeignKey(
         PropagandaTeam, models.CASCADE, related_name="members", verbose_name=_("team")
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     # The one person who joins the work group 罗山反诈骗宣传工作群.

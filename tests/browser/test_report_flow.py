@@ -42,6 +42,10 @@ def test_staff_files_april_report_on_a_phone(
     expect(page.locator("[data-preview] img")).to_have_count(1)
     page.get_by_role("button", name="再添一项活动").click()
     fill_activity(page, 1, "辖区企业食堂", "2021-04-18T14:00", photo)
+    page.get_by_role("button", name="再添一项活动").click()
+    page.locator("[name='activities-2-place']").fill("写错了，不要")
+    page.locator("[data-activity]").nth(2).get_by_text("删除此活动").click()
+    page.locator("[data-activity]").nth(1).get_by_role("button", name="上移").click()
     shoot(page, "report-filling-375")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("草稿已保存")).to_be_visible()
@@ -56,7 +60,10 @@ def test_staff_files_april_report_on_a_phone(
 
     report = MonthlyReport.objects.get()
     assert report.state == ReportState.SUBMITTED
-    assert report.activities.count() == 2
+    assert list(report.activities.values_list("place", flat=True)) == [
+        "辖区企业食堂",
+        "社区文化广场",
+    ]
     assert [a.photos.count() for a in report.activities.all()] == [1, 1]
 
     log_in(desktop, live_server, "alice", PASSWORD)

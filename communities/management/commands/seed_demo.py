@@ -104,7 +104,9 @@ class Command(BaseCommand):
 
     def _user(self, username, full_name, role):
         user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"first_name": full_name}
+            username=username,
+            # Only the office works in the admin.
+            defaults={"first_name": full_name, "is_staff": role == Role.OFFICE},
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -1,0 +1,40 @@
+"""The governance office's permissions in the admin, kept right after every migrate.
+
+The office manages communities, teams, accounts and plans, and reads reports;
+it never deletes a report, an activity or a photo (they are evidence).
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from communities.models import Role
+
+OFFICE_PERMISSIONS = {
+    "communities": ("add", "change", "delete", "view"),
+    "reporting.plan": ("add", "change", "view"),
+    "reporting.monthlyreport": ("view",),
+    "reporting.activity": ("view",),
+    "reporting.activityphoto": ("view",),
+    "reporting.reportevent": ("view",),
+    "auth.user": ("add", "change", "view"),
+    "auth.group": ("view",),
+}
+
+
+def office_permissions():
+    wanted = Permission.objects.none()
+    for target, actions in OFFICE_PERMISSIONS.items():
+        app_label, _, model = target.partition(".")
+        found = Permission.objects.filter(
+            content_type__app_label=app_label,
+            codename__regex=rf"^({'|'.join(actions)})_",
+        )
+        if model:
+            found = found.filter(content_type__model=model)
+        wanted |= found
+    return wanted
+
+
+def grant_office_permissions(**kwargs):
+    office = Group.objects.filter(name=Role.OFFICE).first()
+    if office is not None:
+        office.permissions.set(office_permissions())
