@@ -32,3 +32,19 @@ def test_demo_data_is_a_realistic_mix_and_idempotent(settings):
     assert MonthlyReport.objects.count() < communities * 7  # some months are missing
     assert authenticate(username="sq01", password="luoshan-demo-2021")
     assert authenticate(username="zzb", password="luoshan-demo-2021")
+
+
+def test_demo_photos_are_drawn_without_a_cjk_font_too(plan, places, people):
+    """On a machine without Noto CJK the demo still draws its photos (in Latin letters)."""
+    from communities.management.commands.seed_demo import Command
+    from reporting.models import MonthlyReport
+    from reporting.photos import check_photo
+    from tests.conftest import add_activity
+
+    report = MonthlyReport.start(places["a"].pk, plan, 4, by=people["alice"])
+    activity = add_activity(report, people["alice"], photos=0)
+    command = Command()
+    command.font_path = None
+    checked = check_photo(command._photo(places["a"], activity, 0))
+    assert checked.content_type == "image/jpeg"
+    assert checked.taken_at is not None
