@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from communities import views as community_views
@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/<int:pk>/", reporting_views.report, name="report"),
     path("photos/<int:pk>/<str:variant>/", reporting_views.photo, name="photo"),
     path("team/", community_views.team, name="team"),
+    path("scores/", include("scoring.urls")),
     path("text-size/", community_views.text_size, name="text_size"),
     path(
         "accounts/login/",

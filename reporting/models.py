@@ -219,6 +219,10 @@ class MonthlyReport(models.Model):
             (ReportState.SUBMITTED,), ReportState.ACCEPTED, by, ReportEvent.Action.ACCEPTED, at=at
         )
 
+    def mark_falsified(self, by, reason, at=None):
+        """M6: the office finds the report falsified. A finding, not a deletion."""
+        return Finding.record(by=by, reason=reason, report=self, at=at)
+
     def edit(self, by, apply):
         """M5: run `apply()` (which saves the changes and describes them) on an
         editable report, locked, and record what it did in the history."""
@@ -253,6 +257,8 @@ class ReportEvent(models.Model):
         RESUBMITTED = "resubmitted", _("Resubmitted")
         RETURNED = "returned", _("Returned for correction")
         ACCEPTED = "accepted", _("Accepted")
+        FALSIFIED = "falsified", _("Found falsified")
+        FINDING_WITHDRAWN = "withdrawn", _("Falsification finding withdrawn")
 
     report = models.ForeignKey(
         MonthlyReport, models.CASCADE, related_name="events", verbose_name=_("report")
@@ -376,3 +382,119 @@ class ActivityPhoto(models.Model):
         photo.thumbnail.save("thumbnail.jpg", ContentFile(checked.thumbnail), save=False)
         photo.save()
         return photo
+
+
+class FindingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Finding(models.Model):
+    """弄虚作假: the office's finding that a report, or a team, is false (M6, S3).
+
+    Never deleted: a finding taken back is withdrawn, with its reason, and both
+    stay on record.
+    """
+
+    report = models.ForeignKey(
+        MonthlyReport,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("report"),
+    )
+    team = models.ForeignKey(
+        "communities.PropagandaTeam",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("propaganda team"),
+    )
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-recorded_at", "-pk")
+        verbose_name = _("falsification finding")
+        verbose_name_plural = _("falsification findings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(report__isnull=True) ^ models.Q(team__isnull=True),
+                name="finding_on_report_or_team",
+            ),
+            models.UniqueConstraint(
+                fields=("report",),
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_active_finding_per_report",
+            ),
+            models.UniqueConstraint(
+                fields=("team",),
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_active_finding_per_team",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report or self.team}: {self.reason[:30]}"
+
+    @property
+    def is_active(self):
+        return self.withdrawn_at is None
+
+    @classmethod
+    def record(cls, *, by, reason, report=None, team=None, at=None):
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("Please write the reason for the finding."), code="no_reason")
+        at = at or timezone.now()
+        with transaction.atomic():
+            target = report or team
+            type(target).objects.select_for_update().get(pk=target.pk)
+            if cls.objects.active().filter(report=report, team=team).exists():
+                raise ValidationError(
+                    _("It is already found falsified; withdraw that finding first."),
+                    code="already_found",
+                )
+            finding = cls.objects.create(
+                report=report, team=team, reason=reason, recorded_by=by, recorded_at=at
+            )
+            if report is not None:
+                report.events.create(
+                    action=ReportEvent.Action.FALSIFIED, actor=by, at=at, note=reason
+                )
+        return finding
+
+    def withdraw(self, by, reason, at=None):
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("Please write why the finding is withdrawn."), code="no_reason")
+        at = at or timezone.now()
+        with transaction.atomic():
+            locked = Finding.objects.select_for_update().get(pk=self.pk)
+            if not locked.is_active:
+                raise ValidationError(_("This finding was already withdrawn."), code="withdrawn")
+            fields = {"withdrawn_by": by, "withdrawn_at": at, "withdrawal_reason": reason}
+            Finding.objects.filter(pk=self.pk).update(**fields)
+            if self.report_id:
+                self.report.events.create(
+                    action=ReportEvent.Action.FINDING_WITHDRAWN, actor=by, at=at, note=reason
+                )
+        for name, value in fields.items():
+            setattr(self, name, value)

@@ -12,6 +12,7 @@ from communities.models import Community, Role
 from reporting.forms import ActivityFormSet, StartReportForm, SubmitForm
 from reporting.models import ActivityPhoto, MonthlyReport, Plan
 from reporting.months import month_rows
+from scoring.rules import current_quarter
 
 
 def _chosen_plan(request):
@@ -38,6 +39,9 @@ def home(request):
         context.update(
             community=community,
             rows=month_rows(plan, reports, timezone.now()) if plan else [],
+            quarter=current_quarter(plan.year, plan.months(), timezone.localdate())
+            if plan
+            else None,
         )
         return render(request, "reporting/home_staff.html", context)
     if viewer.role is None:
@@ -131,6 +135,7 @@ def report(request, pk):
             "submit_form": submit_form,
             "activities": activities,
             "events": report.events.select_related("actor"),
+            "findings": report.findings.select_related("recorded_by", "withdrawn_by"),
             "may_edit": may_edit,
         },
     )

@@ -27,9 +27,12 @@ from communities.models import (
     TeamMember,
     WorkPoint,
 )
-from reporting.models import Activity, ActivityForm, ActivityPhoto, MonthlyReport, Plan
+from reporting.models import Activity, ActivityForm, ActivityPhoto, Finding, MonthlyReport, Plan
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
+from scoring.gather import PlanScores
+from scoring.models import Inspection, InspectionResult, OfficialWarning
+from scoring.rules import Quarter
 
 DEMO_PASSWORD = "luoshan-demo-2021"  # noqa: S105 (demo only; the command refuses production)
 CJK_FONTS = (
@@ -100,6 +103,7 @@ class Command(BaseCommand):
                 self._team(number, community)
                 for month in plan.months():
                     self._report(plan, month, number, community, staff, office)
+            self._findings_and_inspections(plan, communities, office)
         self._print_accounts(len(communities))
 
     def _user(self, username, full_name, role):
@@ -187,6 +191,65 @@ class Command(BaseCommand):
         elif outcome == "returned":
             report.return_(
                 office, self.rng.choice(OFFICE_REASONS), at=submitted + timedelta(days=2)
+            )
+
+    def _findings_and_inspections(self, plan, communities, office):
+        """A falsified report, a paper team, two inspections, and one warning issued (W3)."""
+        if plan.inspections.exists():
+            return
+        report = (
+            MonthlyReport.objects.filter(plan=plan, month=5, first_submitted_at__isnull=False)
+            .order_by("community__name")
+            .first()
+        )
+        if report:
+            report.mark_falsified(
+                office, "照片与4月报表重复使用", at=report.first_submitted_at + timedelta(days=10)
+            )
+        team = PropagandaTeam.objects.filter(community=communities[2]).first()
+        if team:
+            Finding.record(
+                by=office,
+                reason="督查发现宣讲队伍未实际开展活动，仅有名单",
+                team=team,
+                at=datetime(2021, 9, 10, 10, tzinfo=LOCAL),
+            )
+        for held_on, title, hits in (
+            (date(2021, 6, 20), "6月反诈宣传督查", (0, 2, 9)),
+            (date(2021, 9, 15), "9月反诈宣传督查", (0, 8, 2, 12)),
+        ):
+            inspection = Inspection.objects.create(
+                plan=plan,
+                held_on=held_on,
+                title=title,
+                recorded_by=office,
+                notes="街道综治办不定期督查（示例）",
+            )
+            InspectionResult.objects.bulk_create(
+                InspectionResult(
+                    inspection=inspection,
+                    community=communities[i],
+                    points=3 - n % 2,
+                    note="宣传栏未按季度更新",
+                )
+                for n, i in enumerate(hits)
+                if i < len(communities)
+            )
+        scores = PlanScores(plan, datetime(2021, 11, 5, tzinfo=LOCAL)).quarter_scores(
+            Quarter(2021, 3)
+        )
+        due = [s for s in scores if s.warning_due]
+        if due:
+            warning = OfficialWarning.issue(
+                community=due[0].community,
+                plan=plan,
+                strikes="\n".join(due[0].strikes),
+                by=office,
+                on=date(2021, 11, 8),
+                notes="累计3次排名前三，予以警告（示例）",
+            )
+            warning.record_interview(
+                on=date(2021, 11, 12), interviewed="社区书记、主任；综治办主任约谈"
             )
 
     def _photo(self, community, activity, number):

@@ -1,0 +1,27 @@
+from django.urls import path, register_converter
+
+from scoring import views
+from scoring.converters import QuarterConverter
+
+register_converter(QuarterConverter, "quarter")
+
+app_name = "scoring"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<quarter:quarter>/", views.quarter_page, name="quarter"),
+    path("<quarter:quarter>.xlsx", views.quarter_xlsx, name="quarter_xlsx"),
+    path("<quarter:quarter>/work-points/", views.work_points, name="work_points"),
+    path("<quarter:quarter>/communities/<int:pk>/", views.ledger, name="ledger"),
+    path(
+        "<quarter:quarter>/communities/<int:pk>/team-finding/",
+        views.team_finding,
+        name="team_finding",
+    ),
+    path(
+        "<quarter:quarter>/communities/<int:pk>/warning/", views.issue_warning, name="issue_warning"
+    ),
+    path("inspections/<int:pk>/", views.inspection, name="inspection"),
+    path("reports/<int:pk>/finding/", views.report_finding, name="report_finding"),
+    path("findings/<int:pk>/withdraw/", views.withdraw_finding, name="withdraw_finding"),
+    path("warnings/<int:pk>/interview/", views.record_interview, name="record_interview"),
+]
