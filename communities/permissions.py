@@ -15,6 +15,10 @@ OFFICE_PERMISSIONS = {
     "reporting.activity": ("view",),
     "reporting.activityphoto": ("view",),
     "reporting.reportevent": ("view",),
+    "reporting.finding": ("view",),
+    "scoring.inspection": ("add", "change", "view"),
+    "scoring.inspectionresult": ("add", "change", "delete", "view"),
+    "scoring.officialwarning": ("change", "view"),
     "auth.user": ("add", "change", "view"),
     "auth.group": ("view",),
 }

@@ -40,7 +40,15 @@ def deductions_bar(scores):
 
 def trend_line(trend):
     """A community's deduction in each assessed quarter of the year."""
-    chart = pygal.Line(height=260, range=(0, 5), dots_size=5, print_values=True, **OPTIONS)
+    chart = pygal.Line(
+        height=260,
+        range=(0, 5),
+        dots_size=5,
+        print_values=True,
+        margin_right=60,
+        truncate_label=-1,
+        **OPTIONS,
+    )
     chart.title = _("Points deducted per quarter")
     chart.x_labels = [quarter.label for quarter, _total in trend]
     chart.add(_("Points deducted"), [total for _quarter, total in trend])
