@@ -1,10 +1,14 @@
 """seed_demo: a realistic mix, safe to run twice."""
 
+import io
+import json
 from collections import Counter
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.urls import reverse
 
 from communities.models import Community, PropagandaTeam, WorkPoint
 from reporting.models import ActivityPhoto, MonthlyReport
@@ -12,7 +16,7 @@ from reporting.models import ActivityPhoto, MonthlyReport
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_is_a_realistic_mix_and_idempotent(settings):
+def test_demo_data_is_a_realistic_mix_and_idempotent(settings, client):
     settings.DEBUG = True
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     counts = (MonthlyReport.objects.count(), ActivityPhoto.objects.count())
@@ -32,6 +36,21 @@ def test_demo_data_is_a_realistic_mix_and_idempotent(settings):
     assert MonthlyReport.objects.count() < communities * 7  # some months are missing
     assert authenticate(username="sq01", password="luoshan-demo-2021")
     assert authenticate(username="zzb", password="luoshan-demo-2021")
+
+    # The command and the quarter page agree, item for item, on the demo data.
+    out = io.StringIO()
+    call_command("quarter_scores", "2021Q2", "--format", "json", stdout=out)
+    records = json.loads(out.getvalue())
+    client.force_login(User.objects.get(username="leader"))
+    page = client.get(reverse("scoring:quarter", args=["2021Q2"])).content.decode()
+    rows = page.split('data-community="')[1:]
+    assert [row.split('"', 1)[0] for row in rows] == [r["community"] for r in records]
+    for row, record in zip(rows, records, strict=True):
+        assert f'<span class="rank">{record["rank"]}</span>' in row
+        assert f'<strong class="total">{record["total"]}</strong>' in row
+        reasons = [item["reason"] for item in record["items"]]
+        assert [row.index(reason) for reason in reasons] == sorted(row.index(r) for r in reasons)
+    assert any(r["warning_due"] for r in records) or "应予警告" not in page
 
 
 def test_demo_photos_are_drawn_without_a_cjk_font_too(plan, places, people):
