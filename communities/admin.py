@@ -1,19 +1,51 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
-from communities.models import Assignment, Community, PropagandaTeam, TeamMember, WorkPoint
+from communities.models import (
+    AccessEvent,
+    Assignment,
+    Community,
+    PropagandaTeam,
+    TeamMember,
+    WorkPoint,
+)
+from reporting.resources import CommunityResource
+from reporting.spreadsheets import export_resource
 
 
 @admin.register(WorkPoint)
-class WorkPointAdmin(admin.ModelAdmin):
+class WorkPointAdmin(SimpleHistoryAdmin):
     list_display = ("name", "leader_name", "position")
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(SimpleHistoryAdmin):
     list_display = ("name", "work_point", "position")
     list_filter = ("work_point",)
     list_select_related = ("work_point",)
     search_fields = ("name",)
+    change_list_template = "admin/communities/community/change_list.html"
+
+    def get_urls(self):
+        export = path(
+            "export.xlsx",
+            self.admin_site.admin_view(self.export_view),
+            name="communities_community_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        from reporting.admin import xlsx_response
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.get_changelist_instance(request).get_queryset(request)
+        rows = CommunityResource.rows(queryset)
+        return xlsx_response(
+            export_resource(CommunityResource(), rows, "社区"), "社区与宣讲队伍.xlsx"
+        )
 
 
 @admin.register(Assignment)
@@ -29,7 +61,30 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(PropagandaTeam)
-class PropagandaTeamAdmin(admin.ModelAdmin):
+class PropagandaTeamAdmin(SimpleHistoryAdmin):
     list_display = ("community", "established_on")
     list_select_related = ("community",)
     inlines = (TeamMemberInline,)
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """The login record: read only, never deleted from here."""
+
+    list_display = ("at", "kind", "username", "address", "succeeded")
+    list_filter = ("kind",)
+    search_fields = ("username", "address")
+    readonly_fields = ("at", "kind", "user", "username", "address", "user_agent")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description="成功")
+    def succeeded(self, event):
+        return event.succeeded

@@ -9,6 +9,7 @@ class CommunitiesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from communities import signals  # noqa: F401 (connects the login records)
         from communities.permissions import grant_office_permissions
 
         post_migrate.connect(grant_office_permissions, dispatch_uid="grant_office_permissions")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -119,6 +120,8 @@ class PropagandaTeam(models.Model):
     established_on = models.DateField(_("date established"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("propaganda team")
         verbose_name_plural = _("propaganda teams")
@@ -145,6 +148,8 @@ class TeamMember(models.Model):
     # The one person who joins the work group 罗山反诈骗宣传工作群.
     is_group_contact = models.BooleanField(_("work-group contact"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ("-is_group_contact", "pk")
         verbose_name = _("team member")
@@ -160,3 +165,38 @@ class TeamMember(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AccessEvent(models.Model):
+    """A login, logout or failed login: who, when, from where (等保 2.0 安全审计)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGOUT = "logout", _("Logged out")
+        FAILED = "failed", _("Failed login")
+
+    kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name given"), max_length=150, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ("-at", "-pk")
+        verbose_name = _("login record")
+        verbose_name_plural = _("login records")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+    @property
+    def succeeded(self):
+        return self.kind != self.Kind.FAILED

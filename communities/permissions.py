@@ -1,7 +1,8 @@
 """The governance office's permissions in the admin, kept right after every migrate.
 
 The office manages communities, teams, accounts and plans, and reads reports;
-it never deletes a report, an activity or a photo (they are evidence).
+it never deletes a report, an activity, a photo or an audit record (they are
+evidence), and the audit trail (history, login records) is read-only.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -9,9 +10,14 @@ from django.contrib.auth.models import Group, Permission
 from communities.models import Role
 
 OFFICE_PERMISSIONS = {
-    "communities": ("add", "change", "delete", "view"),
+    "communities.workpoint": ("add", "change", "view"),
+    "communities.community": ("add", "change", "view"),
+    "communities.assignment": ("add", "change", "delete", "view"),
+    "communities.propagandateam": ("add", "change", "view"),
+    "communities.teammember": ("add", "change", "delete", "view"),
+    "communities.accessevent": ("view",),
     "reporting.plan": ("add", "change", "view"),
-    "reporting.monthlyreport": ("view",),
+    "reporting.monthlyreport": ("view", "review"),
     "reporting.activity": ("view",),
     "reporting.activityphoto": ("view",),
     "reporting.reportevent": ("view",),

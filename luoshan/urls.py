@@ -1,14 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from communities import views as community_views
 from reporting import views as reporting_views
-
-admin.site.site_header = _("Luoshan anti-fraud reporting: office desk")
-admin.site.site_title = _("Office desk")
-admin.site.index_title = _("Governance office (综治办)")
 
 urlpatterns = [
     path("", reporting_views.home, name="home"),

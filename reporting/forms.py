@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reporting import periods
-from reporting.models import Activity, ActivityForm, ActivityPhoto, MonthlyReport
+from reporting.models import Activity, ActivityForm, ActivityPhoto, MonthlyReport, Plan
 from reporting.photos import ACCEPT_ATTRIBUTE, check_photo
 
 
@@ -167,3 +169,16 @@ class SubmitForm(forms.Form):
 class StartReportForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100)
     month = forms.IntegerField(min_value=1, max_value=12)
+
+
+class MonthForm(forms.Form):
+    """A month of a plan, typed as YYYY-MM."""
+
+    month = forms.CharField(label=gettext_lazy("Month (YYYY-MM)"), max_length=7)
+
+    def clean_month(self):
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", self.cleaned_data["month"].strip())
+        plan = match and Plan.objects.filter(year=int(match[1])).first()
+        if not plan or int(match[2]) not in plan.months():
+            raise ValidationError(_("No report is due for that month."), code="no_duty")
+        return plan, int(match[2])

@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from communities.models import Community
 from reporting import periods
@@ -34,6 +35,8 @@ class Plan(models.Model):
     deadline_day = models.PositiveSmallIntegerField(
         _("deadline day"), default=1, validators=[MinValueValidator(1), MaxValueValidator(31)]
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("-year",)
@@ -95,10 +98,13 @@ class MonthlyReport(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ("-plan__year", "-month", "community")
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
+        permissions = [("review_monthlyreport", _("Can accept, return and flag reports"))]
         constraints = [
             models.UniqueConstraint(
                 fields=("community", "plan", "month"), name="one_report_per_community_month"
@@ -314,6 +320,8 @@ class Activity(models.Model):
     )
     caption = models.CharField(_("photo caption"), max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ("position", "pk")
         verbose_name = _("activity")
@@ -351,6 +359,8 @@ class ActivityPhoto(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("pk",)
@@ -429,6 +439,7 @@ class Finding(models.Model):
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
     objects = FindingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("-recorded_at", "-pk")
@@ -491,7 +502,9 @@ class Finding(models.Model):
             if not locked.is_active:
                 raise ValidationError(_("This finding was already withdrawn."), code="withdrawn")
             fields = {"withdrawn_by": by, "withdrawn_at": at, "withdrawal_reason": reason}
-            Finding.objects.filter(pk=self.pk).update(**fields)
+            for name, value in fields.items():
+                setattr(locked, name, value)
+            locked.save(update_fields=list(fields))
             if self.report_id:
                 self.report.events.create(
                     action=ReportEvent.Action.FINDING_WITHDRAWN, actor=by, at=at, note=reason

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from scoring.models import Inspection, InspectionResult, OfficialWarning
 
@@ -10,7 +11,7 @@ class InspectionResultInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(SimpleHistoryAdmin):
     list_display = ("held_on", "title", "plan")
     list_filter = ("plan",)
     inlines = (InspectionResultInline,)
@@ -23,7 +24,7 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficialWarning)
-class OfficialWarningAdmin(admin.ModelAdmin):
+class OfficialWarningAdmin(SimpleHistoryAdmin):
     list_display = ("community", "plan", "issued_on", "interview_held_on")
     list_filter = ("plan",)
     list_select_related = ("community", "plan")

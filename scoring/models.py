@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from communities.models import Community
 from reporting.models import Plan
@@ -27,6 +28,8 @@ class Inspection(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ("held_on", "pk")
         verbose_name = _("inspection")
@@ -49,6 +52,8 @@ class InspectionResult(models.Model):
         _("points deducted"), validators=[MaxValueValidator(100)]
     )
     note = models.CharField(_("finding"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("-points", "community")
@@ -80,6 +85,8 @@ class OfficialWarning(models.Model):
     interview_held_on = models.DateField(_("interview held on"), null=True, blank=True)
     interviewed = models.CharField(_("who was interviewed, by whom"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("-issued_on", "pk")

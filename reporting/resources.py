@@ -1,0 +1,111 @@
+"""Excel columns (in Chinese) for the office's exports, with django-import-export."""
+
+from django.db.models import Count
+from import_export import fields, resources
+
+
+def local(value):
+    return value.astimezone().replace(tzinfo=None) if value else None
+
+
+class MonthlyReportResource(resources.Resource):
+    community = fields.Field(attribute="community__name", column_name="社区")
+    work_point = fields.Field(attribute="community__work_point__name", column_name="工作点")
+    year = fields.Field(attribute="plan__year", column_name="年度")
+    month = fields.Field(attribute="month", column_name="月份")
+    state = fields.Field(column_name="状态")
+    first_submitted_at = fields.Field(column_name="首次报送时间")
+    timeliness = fields.Field(column_name="是否按时")
+    submitted_by = fields.Field(column_name="报送人")
+    activity_count = fields.Field(attribute="activity_count", column_name="活动数")
+    return_reason = fields.Field(attribute="return_reason", column_name="退回原因")
+
+    @classmethod
+    def rows(cls, queryset):
+        return queryset.select_related("community__work_point", "plan", "submitted_by").annotate(
+            activity_count=Count("activities")
+        )
+
+    def dehydrate_state(self, report):
+        return report.get_state_display()
+
+    def dehydrate_first_submitted_at(self, report):
+        return local(report.first_submitted_at)
+
+    def dehydrate_timeliness(self, report):
+        return {True: "按时", False: "逾期", None: "未报送"}[report.is_on_time]
+
+    def dehydrate_submitted_by(self, report):
+        user = report.submitted_by
+        return (user.get_full_name() or user.get_username()) if user else ""
+
+
+class ActivityResource(resources.Resource):
+    community = fields.Field(attribute="report__community__name", column_name="社区")
+    year = fields.Field(attribute="report__plan__year", column_name="年度")
+    month = fields.Field(attribute="report__month", column_name="月份")
+    position = fields.Field(attribute="position", column_name="序号")
+    held_at = fields.Field(column_name="时间")
+    place = fields.Field(attribute="place", column_name="地点")
+    form = fields.Field(column_name="开展形式")
+    participants = fields.Field(attribute="participants", column_name="参加人数")
+    caption = fields.Field(attribute="caption", column_name="图片说明")
+    photo_count = fields.Field(attribute="photo_count", column_name="照片数")
+
+    @classmethod
+    def rows(cls, queryset):
+        return (
+            queryset.select_related("report__community", "report__plan")
+            .annotate(photo_count=Count("photos"))
+            .order_by("report__plan__year", "report__month", "report__community", "position", "pk")
+        )
+
+    def dehydrate_held_at(self, activity):
+        return local(activity.held_at)
+
+    def dehydrate_form(self, activity):
+        return activity.form_label
+
+
+class CommunityResource(resources.Resource):
+    name = fields.Field(attribute="name", column_name="社区")
+    work_point = fields.Field(attribute="work_point__name", column_name="工作点")
+    established_on = fields.Field(column_name="宣讲队伍成立日期")
+    member_count = fields.Field(attribute="member_count", column_name="队伍人数")
+    contact = fields.Field(column_name="工作群联系人")
+    phone = fields.Field(column_name="联系电话")
+
+    @classmethod
+    def rows(cls, queryset):
+        from django.db.models import Prefetch
+
+        from communities.models import TeamMember
+
+        return (
+            queryset.select_related("work_point", "team")
+            .annotate(member_count=Count("team__members"))
+            .prefetch_related(
+                Prefetch(
+                    "team__members",
+                    TeamMember.objects.filter(is_group_contact=True),
+                    to_attr="contacts",
+                )
+            )
+        )
+
+    def dehydrate_established_on(self, community):
+        team = getattr(community, "team", None)
+        return team.established_on if team else None
+
+    def _contact(self, community):
+        team = getattr(community, "team", None)
+        contacts = getattr(team, "contacts", []) if team else []
+        return contacts[0] if contacts else None
+
+    def dehydrate_contact(self, community):
+        contact = self._contact(community)
+        return contact.name if contact else ""
+
+    def dehydrate_phone(self, community):
+        contact = self._contact(community)
+        return contact.phone if contact else ""
