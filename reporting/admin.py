@@ -1,6 +1,5 @@
 """The office's desk for reports: review, who has not reported, and what goes out as Excel."""
 
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError

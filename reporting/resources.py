@@ -1,7 +1,12 @@
 """Excel columns (in Chinese) for the office's exports, with django-import-export."""
 
 from django.db.models import Count
-from import_export import fields, resources
+from import_export import fields, resources, widgets
+
+
+def number():
+    """Numbers stay numbers in the sheet, not their text."""
+    return widgets.IntegerWidget(coerce_to_string=False)
 
 
 def local(value):
@@ -11,13 +16,13 @@ def local(value):
 class MonthlyReportResource(resources.Resource):
     community = fields.Field(attribute="community__name", column_name="社区")
     work_point = fields.Field(attribute="community__work_point__name", column_name="工作点")
-    year = fields.Field(attribute="plan__year", column_name="年度")
-    month = fields.Field(attribute="month", column_name="月份")
+    year = fields.Field(attribute="plan__year", column_name="年度", widget=number())
+    month = fields.Field(attribute="month", column_name="月份", widget=number())
     state = fields.Field(column_name="状态")
     first_submitted_at = fields.Field(column_name="首次报送时间")
     timeliness = fields.Field(column_name="是否按时")
     submitted_by = fields.Field(column_name="报送人")
-    activity_count = fields.Field(attribute="activity_count", column_name="活动数")
+    activity_count = fields.Field(attribute="activity_count", column_name="活动数", widget=number())
     return_reason = fields.Field(attribute="return_reason", column_name="退回原因")
 
     @classmethod
@@ -42,15 +47,15 @@ class MonthlyReportResource(resources.Resource):
 
 class ActivityResource(resources.Resource):
     community = fields.Field(attribute="report__community__name", column_name="社区")
-    year = fields.Field(attribute="report__plan__year", column_name="年度")
-    month = fields.Field(attribute="report__month", column_name="月份")
-    position = fields.Field(attribute="position", column_name="序号")
+    year = fields.Field(attribute="report__plan__year", column_name="年度", widget=number())
+    month = fields.Field(attribute="report__month", column_name="月份", widget=number())
+    position = fields.Field(attribute="position", column_name="序号", widget=number())
     held_at = fields.Field(column_name="时间")
     place = fields.Field(attribute="place", column_name="地点")
     form = fields.Field(column_name="开展形式")
-    participants = fields.Field(attribute="participants", column_name="参加人数")
+    participants = fields.Field(attribute="participants", column_name="参加人数", widget=number())
     caption = fields.Field(attribute="caption", column_name="图片说明")
-    photo_count = fields.Field(attribute="photo_count", column_name="照片数")
+    photo_count = fields.Field(attribute="photo_count", column_name="照片数", widget=number())
 
     @classmethod
     def rows(cls, queryset):
@@ -71,7 +76,7 @@ class CommunityResource(resources.Resource):
     name = fields.Field(attribute="name", column_name="社区")
     work_point = fields.Field(attribute="work_point__name", column_name="工作点")
     established_on = fields.Field(column_name="宣讲队伍成立日期")
-    member_count = fields.Field(attribute="member_count", column_name="队伍人数")
+    member_count = fields.Field(attribute="member_count", column_name="队伍人数", widget=number())
     contact = fields.Field(column_name="工作群联系人")
     phone = fields.Field(column_name="联系电话")
 
