@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
 from communities.models import (
     AccessEvent,
@@ -11,17 +10,18 @@ from communities.models import (
     TeamMember,
     WorkPoint,
 )
+from luoshan.admin import AuditedAdmin
 from reporting.resources import CommunityResource
 from reporting.spreadsheets import export_resource
 
 
 @admin.register(WorkPoint)
-class WorkPointAdmin(SimpleHistoryAdmin):
+class WorkPointAdmin(AuditedAdmin):
     list_display = ("name", "leader_name", "position")
 
 
 @admin.register(Community)
-class CommunityAdmin(SimpleHistoryAdmin):
+class CommunityAdmin(AuditedAdmin):
     list_display = ("name", "work_point", "position")
     list_filter = ("work_point",)
     list_select_related = ("work_point",)
@@ -61,7 +61,7 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(PropagandaTeam)
-class PropagandaTeamAdmin(SimpleHistoryAdmin):
+class PropagandaTeamAdmin(AuditedAdmin):
     list_display = ("community", "established_on")
     list_select_related = ("community",)
     inlines = (TeamMemberInline,)

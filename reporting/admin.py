@@ -11,8 +11,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
+from luoshan.admin import AuditedAdmin
 from reporting import attachment2
 from reporting.forms import MonthForm
 from reporting.missing import missing_reports
@@ -34,7 +34,7 @@ def plan_month_or_none(request):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(AuditedAdmin):
     list_display = ("year", "duty_months", "deadline_day")
 
 
@@ -135,7 +135,7 @@ REVIEW_ACTIONS = {
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(SimpleHistoryAdmin):
+class MonthlyReportAdmin(AuditedAdmin):
     list_display = (
         "community",
         "work_point",
@@ -401,7 +401,7 @@ class MonthlyReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(AuditedAdmin):
     list_display = ("report", "position", "held_at", "place", "form", "participants", "caption")
     list_filter = ("report__plan", "report__month", "report__community__work_point", "form")
     list_select_related = ("report__community", "report__plan")
@@ -431,7 +431,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActivityPhoto)
-class ActivityPhotoAdmin(SimpleHistoryAdmin):
+class ActivityPhotoAdmin(AuditedAdmin):
     list_display = ("thumbnail_preview", "activity", "taken_at", "sha256", "uploaded_at")
     list_select_related = ("activity__report__community",)
     search_fields = ("sha256", "phash", "original_name")
@@ -454,7 +454,7 @@ class ActivityPhotoAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(AuditedAdmin):
     list_display = ("__str__", "recorded_by", "recorded_at", "withdrawn_at")
     list_select_related = ("report__community", "report__plan", "team__community", "recorded_by")
     list_filter = ("withdrawn_at",)

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from luoshan.admin import AuditedAdmin
 from scoring.models import Inspection, InspectionResult, OfficialWarning
 
 
@@ -11,7 +11,7 @@ class InspectionResultInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(AuditedAdmin):
     list_display = ("held_on", "title", "plan")
     list_filter = ("plan",)
     inlines = (InspectionResultInline,)
@@ -24,7 +24,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OfficialWarning)
-class OfficialWarningAdmin(SimpleHistoryAdmin):
+class OfficialWarningAdmin(AuditedAdmin):
     list_display = ("community", "plan", "issued_on", "interview_held_on")
     list_filter = ("plan",)
     list_select_related = ("community", "plan")
