@@ -11,10 +11,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.admin import ImportMixin
 
 from luoshan.admin import AuditedAdmin
 from reporting import attachment2
 from reporting.forms import MonthForm
+from reporting.imports import Attachment2Resource, Attachment2Workbook
 from reporting.missing import missing_reports
 from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport, Plan, ReportEvent
 from reporting.photo_zip import month_photos_zip
@@ -135,7 +137,7 @@ REVIEW_ACTIONS = {
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(AuditedAdmin):
+class MonthlyReportAdmin(ImportMixin, AuditedAdmin):
     list_display = (
         "community",
         "work_point",
@@ -164,6 +166,9 @@ class MonthlyReportAdmin(AuditedAdmin):
     actions = ("accept_reports", "return_reports", "falsify_reports")
     change_list_template = "admin/reporting/monthlyreport/change_list.html"
     change_form_template = "admin/reporting/monthlyreport/change_form.html"
+    # Excel in: the old e-mailed Attachment 2 sheets, previewed before anything is written.
+    resource_classes = (Attachment2Resource,)
+    import_formats = (Attachment2Workbook,)
 
     def get_queryset(self, request):
         active = Finding.objects.active().filter(report=OuterRef("pk"))

@@ -225,6 +225,25 @@ class MonthlyReport(models.Model):
             (ReportState.SUBMITTED,), ReportState.ACCEPTED, by, ReportEvent.Action.ACCEPTED, at=at
         )
 
+    def record_imported(self, by, submitted_at, source):
+        """A report e-mailed before the portal, entered as submitted at its 报送时间 (M3).
+
+        Its photos never reached the portal, so M1's photo rule cannot apply;
+        the history says where it came from.
+        """
+        self._transition(
+            (ReportState.DRAFT,),
+            ReportState.SUBMITTED,
+            by,
+            ReportEvent.Action.IMPORTED,
+            note=_("Imported from %(source)s; submitted by e-mail at %(at)s")
+            % {"source": source, "at": timezone.localtime(submitted_at).strftime("%Y-%m-%d %H:%M")},
+            changes=lambda locked: {
+                "first_submitted_at": submitted_at,
+                "submitted_at": submitted_at,
+            },
+        )
+
     def mark_falsified(self, by, reason, at=None):
         """M6: the office finds the report falsified. A finding, not a deletion."""
         return Finding.record(by=by, reason=reason, report=self, at=at)
@@ -263,6 +282,7 @@ class ReportEvent(models.Model):
         RESUBMITTED = "resubmitted", _("Resubmitted")
         RETURNED = "returned", _("Returned for correction")
         ACCEPTED = "accepted", _("Accepted")
+        IMPORTED = "imported", _("Imported from an e-mailed sheet")
         FALSIFIED = "falsified", _("Found falsified")
         FINDING_WITHDRAWN = "withdrawn", _("Falsification finding withdrawn")
 

@@ -22,16 +22,6 @@ FORMULA = '=HYPERLINK("http://x","y")'
 
 
 @pytest.fixture
-def office(client, people):
-    grant_office_permissions()
-    user = people["office"]
-    user.is_staff = True
-    user.save()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def submitted(plan, places, people):
     """A's April report, submitted on time with two activities and three photos."""
     report = MonthlyReport.start(places["a"].pk, plan, 4, by=people["alice"])
