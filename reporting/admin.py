@@ -164,7 +164,8 @@ class MonthlyReportAdmin(ImportMixin, AuditedAdmin):
     fields = readonly_fields
     inlines = (ActivityInline, ReportEventInline)
     actions = ("accept_reports", "return_reports", "falsify_reports")
-    change_list_template = "admin/reporting/monthlyreport/change_list.html"
+    # import-export's own list template hides tools without an add permission.
+    import_export_change_list_template = "admin/reporting/monthlyreport/change_list.html"
     change_form_template = "admin/reporting/monthlyreport/change_form.html"
     # Excel in: the old e-mailed Attachment 2 sheets, previewed before anything is written.
     resource_classes = (Attachment2Resource,)
