@@ -57,7 +57,7 @@ check-deploy: $(INSTALLED)
 	  DJANGO_ALLOWED_HOSTS=fanzha.example.gov.cn $(MANAGE) check --deploy --fail-level WARNING
 
 bench: $(INSTALLED)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/export_activities.py
 
 clean:
 	rm -rf $(VENV) staticfiles media db.sqlite3

@@ -3,6 +3,8 @@
 from django.db.models import Count
 from import_export import fields, resources, widgets
 
+from reporting.models import ActivityForm
+
 
 def number():
     """Numbers stay numbers in the sheet, not their text."""
@@ -69,7 +71,12 @@ class ActivityResource(resources.Resource):
         return local(activity.held_at)
 
     def dehydrate_form(self, activity):
-        return activity.form_label
+        if activity.form == ActivityForm.OTHER:
+            return activity.form_other
+        # One translation per form, not one per row (100,000 rows add up).
+        if not hasattr(self, "_form_labels"):
+            self._form_labels = {value: str(label) for value, label in ActivityForm.choices}
+        return self._form_labels.get(activity.form, activity.form)
 
 
 class CommunityResource(resources.Resource):

@@ -8,15 +8,17 @@ to a temporary file, so 100,000 rows never sit in memory at once.
 
 import tempfile
 
-from import_export.formats.base_formats import XLSX
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 
 def cell(sheet, value, bold=False):
+    """The value as written: a typed "=…" marked as text; anything else as it is."""
+    if not bold and not (isinstance(value, str) and value.startswith("=")):
+        return value  # plain values are the fast path of write-only mode
     written = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and written.data_type == "f":
+    if written.data_type == "f":
         written.data_type = "s"
     if bold:
         written.font = Font(bold=True)
@@ -46,11 +48,3 @@ def export_resource(resource, queryset, title="Sheet1"):
     """A django-import-export resource's rows, streamed from the database."""
     rows = (resource.export_resource(obj) for obj in queryset.iterator(chunk_size=2000))
     return write_rows(resource.get_export_headers(), rows, title)
-
-
-class SafeXLSX(XLSX):
-    """import-export's .xlsx format, written by `write_rows` (formulae stay text)."""
-
-    def export_data(self, dataset, **kwargs):
-        with write_rows(dataset.headers or [], dataset) as out:
-            return out.read()
