@@ -63,8 +63,8 @@ def plan(db):
 @pytest.fixture
 def places(db):
     """Two work points; community A and C in the first, B in the second."""
-    first = WorkPoint.objects.get_or_create(name="缺塘点")[0]
-    second = WorkPoint.objects.get_or_create(name="苏内点")[0]
+    first = WorkPoint.objects.update_or_create(name="缺塘点", defaults={"position": 1})[0]
+    second = WorkPoint.objects.update_or_create(name="苏内点", defaults={"position": 2})[0]
     return {
         "point": first,
         "other_point": second,
@@ -110,3 +110,10 @@ def april(plan, places, people):
     report = MonthlyReport.start(places["a"].pk, plan, 4, by=people["alice"])
     add_activity(report, people["alice"])
     return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: their live server needs a transactional database,
+    which is emptied after each of them, migration rows included."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -10,7 +10,7 @@ from communities.permissions import grant_office_permissions
 pytestmark = pytest.mark.django_db
 
 
-def test_office_group_gets_its_permissions_after_migrate():
+def test_office_group_gets_its_permissions_after_migrate(people):
     grant_office_permissions()
     codes = set(Group.objects.get(name=Role.OFFICE).permissions.values_list("codename", flat=True))
     assert {"change_community", "add_propagandateam", "add_plan", "view_monthlyreport"} <= codes

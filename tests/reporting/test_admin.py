@@ -342,7 +342,7 @@ def test_audit_records_are_kept_six_months(days, allowed, people):
             call_command("prune_audit", "--days", str(days), stdout=io.StringIO())
 
 
-def test_office_group_cannot_delete_evidence_or_audit():
+def test_office_group_cannot_delete_evidence_or_audit(people):
     grant_office_permissions()
     codes = set(Group.objects.get(name=Role.OFFICE).permissions.values_list("codename", flat=True))
     assert "review_monthlyreport" in codes
