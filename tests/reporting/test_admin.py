@@ -364,3 +364,34 @@ def test_a_second_office_account_works_like_the_first(client, places, submitted)
     user.save()
     client.force_login(user)
     assert client.get(reverse("admin:reporting_monthlyreport_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda r: reverse("admin:reporting_activityphoto_changelist"),
+        lambda r: reverse(
+            "admin:reporting_activityphoto_change", args=[r.activities.first().photos.first().pk]
+        ),
+        lambda r: reverse("admin:reporting_activity_change", args=[r.activities.first().pk]),
+        lambda r: reverse("admin:reporting_activity_changelist"),
+        lambda r: reverse("admin:reporting_finding_changelist"),
+        lambda r: reverse("admin:communities_accessevent_changelist"),
+        lambda r: reverse("admin:communities_propagandateam_changelist"),
+        lambda r: reverse("admin:scoring_inspection_add"),
+        lambda r: reverse("admin:reporting_monthlyreport_import"),
+    ],
+    ids=[
+        "photos",
+        "photo",
+        "activity",
+        "activities",
+        "findings",
+        "logins",
+        "teams",
+        "inspection",
+        "import",
+    ],
+)
+def test_every_desk_page_opens(office, submitted, url):
+    assert office.get(url(submitted)).status_code == 200
