@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.urls import path
 
 from communities.models import (
     AccessEvent,
@@ -10,9 +8,8 @@ from communities.models import (
     TeamMember,
     WorkPoint,
 )
-from luoshan.admin import AuditedAdmin
+from luoshan.admin import AuditedAdmin, ExcelExportMixin
 from reporting.resources import CommunityResource
-from reporting.spreadsheets import export_resource
 
 
 @admin.register(WorkPoint)
@@ -21,31 +18,14 @@ class WorkPointAdmin(AuditedAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(AuditedAdmin):
+class CommunityAdmin(ExcelExportMixin, AuditedAdmin):
     list_display = ("name", "work_point", "position")
     list_filter = ("work_point",)
     list_select_related = ("work_point",)
     search_fields = ("name",)
     change_list_template = "admin/communities/community/change_list.html"
-
-    def get_urls(self):
-        export = path(
-            "export.xlsx",
-            self.admin_site.admin_view(self.export_view),
-            name="communities_community_export",
-        )
-        return [export, *super().get_urls()]
-
-    def export_view(self, request):
-        from reporting.admin import xlsx_response
-
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        queryset = self.get_changelist_instance(request).get_queryset(request)
-        rows = CommunityResource.rows(queryset)
-        return xlsx_response(
-            export_resource(CommunityResource(), rows, "社区"), "社区与宣讲队伍.xlsx"
-        )
+    export_resource_class = CommunityResource
+    export_title = "社区与宣讲队伍"
 
 
 @admin.register(Assignment)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
-from luoshan.admin import AuditedAdmin
+from luoshan.admin import AuditedAdmin, ExcelExportMixin
 from reporting import attachment2
 from reporting.forms import MonthForm
 from reporting.imports import Attachment2Resource, Attachment2Workbook
@@ -21,13 +21,7 @@ from reporting.missing import missing_reports
 from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport, Plan, ReportEvent
 from reporting.photo_zip import month_photos_zip
 from reporting.resources import ActivityResource, MonthlyReportResource
-from reporting.spreadsheets import export_resource, spool, write_rows
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(handle, filename):
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+from reporting.spreadsheets import spool, write_rows, xlsx_response
 
 
 def plan_month_or_none(request):
@@ -137,7 +131,7 @@ REVIEW_ACTIONS = {
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(ImportMixin, AuditedAdmin):
+class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, AuditedAdmin):
     list_display = (
         "community",
         "work_point",
@@ -169,6 +163,8 @@ class MonthlyReportAdmin(ImportMixin, AuditedAdmin):
     change_form_template = "admin/reporting/monthlyreport/change_form.html"
     # Excel in: the old e-mailed Attachment 2 sheets, previewed before anything is written.
     resource_classes = (Attachment2Resource,)
+    export_resource_class = MonthlyReportResource
+    export_title = "报表"
     import_formats = (Attachment2Workbook,)
 
     def get_queryset(self, request):
@@ -288,7 +284,6 @@ class MonthlyReportAdmin(ImportMixin, AuditedAdmin):
                 view(self.photos_zip_view),
                 name="reporting_monthlyreport_photos_zip",
             ),
-            path("export.xlsx", view(self.export_view), name="reporting_monthlyreport_export"),
             *super().get_urls(),
         ]
 
@@ -397,43 +392,22 @@ class MonthlyReportAdmin(ImportMixin, AuditedAdmin):
         )
         return response
 
-    def export_view(self, request):
-        """The list as filtered, streamed to .xlsx (bounded memory, no list of ids)."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        queryset = self.get_changelist_instance(request).get_queryset(request)
-        rows = MonthlyReportResource.rows(queryset.order_by("plan__year", "month", "community"))
-        return xlsx_response(export_resource(MonthlyReportResource(), rows, "报表"), "报表.xlsx")
-
 
 @admin.register(Activity)
-class ActivityAdmin(AuditedAdmin):
+class ActivityAdmin(ExcelExportMixin, AuditedAdmin):
     list_display = ("report", "position", "held_at", "place", "form", "participants", "caption")
     list_filter = ("report__plan", "report__month", "report__community__work_point", "form")
     list_select_related = ("report__community", "report__plan")
     search_fields = ("place", "caption", "report__community__name")
     change_list_template = "admin/reporting/activity/change_list.html"
+    export_resource_class = ActivityResource
+    export_title = "活动"
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_urls(self):
-        export = path(
-            "export.xlsx",
-            self.admin_site.admin_view(self.export_view),
-            name="reporting_activity_export",
-        )
-        return [export, *super().get_urls()]
-
-    def export_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        queryset = self.get_changelist_instance(request).get_queryset(request)
-        rows = ActivityResource.rows(queryset)
-        return xlsx_response(export_resource(ActivityResource(), rows, "活动"), "活动.xlsx")
 
 
 @admin.register(ActivityPhoto)

@@ -29,8 +29,10 @@ class MonthlyReportResource(resources.Resource):
 
     @classmethod
     def rows(cls, queryset):
-        return queryset.select_related("community__work_point", "plan", "submitted_by").annotate(
-            activity_count=Count("activities")
+        return (
+            queryset.select_related("community__work_point", "plan", "submitted_by")
+            .annotate(activity_count=Count("activities"))
+            .order_by("plan__year", "month", "community")
         )
 
     def dehydrate_state(self, report):

@@ -8,6 +8,7 @@ to a temporary file, so 100,000 rows never sit in memory at once.
 
 import tempfile
 
+from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -23,6 +24,14 @@ def cell(sheet, value, bold=False):
     if bold:
         written.font = Font(bold=True)
     return written
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(handle, filename):
+    """A download of an .xlsx file that FileResponse streams, then closes."""
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 def spool():
