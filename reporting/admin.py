@@ -234,7 +234,7 @@ class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, AuditedAdmin):
                 "title": REVIEW_ACTIONS[action][0],
                 "reports": queryset,
                 "form": form,
-                "action": f"{action}_reports" if action != "accept" else "accept_reports",
+                "action": f"{action}_reports",
                 "opts": self.model._meta,
             },
         )

@@ -49,6 +49,16 @@ class Plan(models.Model):
     def months(self):
         return sorted(set(self.duty_months))
 
+    @classmethod
+    def pick(cls, wanted_year, today):
+        """All plans, and the one a page shows: the year asked for, else the
+        latest one not after `today`'s year, else the earliest."""
+        plans = list(cls.objects.all())
+        chosen = next((p for p in plans if str(p.year) == str(wanted_year)), None)
+        if chosen is None:
+            chosen = next((p for p in plans if p.year <= today.year), plans[-1] if plans else None)
+        return plans, chosen
+
     def late_from(self, month):
         return periods.late_from(self.year, month, self.deadline_day)
 

@@ -15,21 +15,11 @@ from reporting.months import month_rows
 from scoring.rules import current_quarter
 
 
-def _chosen_plan(request):
-    plans = list(Plan.objects.all())
-    wanted = request.GET.get("year", "")
-    chosen = next((p for p in plans if str(p.year) == wanted), None)
-    if chosen is None:
-        this_year = timezone.localdate().year
-        chosen = next((p for p in plans if p.year <= this_year), plans[-1] if plans else None)
-    return plans, chosen
-
-
 @login_required
 @require_GET
 def home(request):
     viewer = viewer_of(request.user)
-    plans, plan = _chosen_plan(request)
+    plans, plan = Plan.pick(request.GET.get("year", ""), timezone.localdate())
     context = {"plans": plans, "plan": plan}
     if viewer.role == Role.COMMUNITY_STAFF:
         community = get_object_or_404(
@@ -126,6 +116,7 @@ def report(request, pk):
     elif may_edit and report.is_editable:
         formset = ActivityFormSet(instance=report, form_kwargs={"report": report})
     activities = report.activities.prefetch_related("photos")
+    findings = list(report.findings.select_related("recorded_by", "withdrawn_by"))
     return render(
         request,
         "reporting/report.html",
@@ -135,7 +126,8 @@ def report(request, pk):
             "submit_form": submit_form,
             "activities": activities,
             "events": report.events.select_related("actor"),
-            "findings": report.findings.select_related("recorded_by", "withdrawn_by"),
+            "findings": findings,
+            "active_finding": next((f for f in findings if f.is_active), None),
             "may_edit": may_edit,
         },
     )

@@ -25,7 +25,7 @@ class CommunityScore:
     assessment: rules.Assessment
     rank: int = 0
     top_three: bool = False
-    strikes: list = field(default_factory=list)  # labels of the placings that count (W3)
+    placings: list = field(default_factory=list)  # (label, in the worst three) of the year
     warning: OfficialWarning | None = None
 
     @property
@@ -33,8 +33,13 @@ class CommunityScore:
         return self.assessment.total
 
     @property
+    def strikes(self):
+        """W3: the labels of the placings that count as strikes."""
+        return [label for label, top in self.placings if top]
+
+    @property
     def warning_due(self):
-        return rules.warning_due(len(self.strikes))
+        return rules.warning_due(rules.strikes(top for _label, top in self.placings))
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class PlanScores:
     def __init__(self, plan, at: datetime, communities=None):
         self.plan = plan
         self.at = at
+        self._assessments = {}
         self.communities = list(
             (communities if communities is not None else Community.objects.all()).select_related(
                 "work_point"
@@ -113,7 +119,14 @@ class PlanScores:
         ]
 
     def assess(self, community, quarter):
-        """S1–S6 for one community: the plain inputs, then the rules."""
+        """S1–S6 for one community, worked out once per quarter."""
+        key = (community.pk, quarter)
+        if key not in self._assessments:
+            self._assessments[key] = self._assess(community, quarter)
+        return self._assessments[key]
+
+    def _assess(self, community, quarter):
+        """The plain inputs, then the rules."""
         duty = set(self.plan.months())
         months = []
         for month in quarter.months:
@@ -174,8 +187,7 @@ class PlanScores:
             scores[pk].warning = self.warnings.get(pk)
         for placing in self.placings(quarter):
             for pk, (_rank, top) in rules.rank_all(placing.totals).items():
-                if top:
-                    scores[pk].strikes.append(placing.label)
+                scores[pk].placings.append((placing.label, top))
         return sorted(
             scores.values(),
             key=lambda s: (

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communities.access import require_view, viewer_of
 from communities.models import Community, PropagandaTeam
 from reporting.models import Finding, MonthlyReport, Plan
-from scoring import charts
+from scoring import charts, rules
 from scoring.forms import FindingForm, InterviewForm, QuarterFilterForm, WarningForm
 from scoring.gather import PlanScores
 from scoring.models import Inspection, OfficialWarning
@@ -43,13 +43,13 @@ def _plan_scores(quarter):
 @require_GET
 def index(request):
     _require_reader(request.user)
-    plans = list(Plan.objects.all())
-    wanted = request.GET.get("year", "")
-    plan = next((p for p in plans if str(p.year) == wanted), plans[0] if plans else None)
+    plans, plan = Plan.pick(request.GET.get("year", ""), timezone.localdate())
     context = {"plans": plans, "plan": plan}
     if plan:
-        scores = PlanScores(plan, timezone.now(), communities=Community.objects.none())
-        context.update(quarters=scores.quarters(), inspections=plan.inspections.all())
+        context.update(
+            quarters=rules.assessed_quarters(plan.year, plan.months()),
+            inspections=plan.inspections.all(),
+        )
     return render(request, "scoring/index.html", context)
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from reporting.models import MonthlyReport, ReportEvent, ReportState
 from reporting.periods import LOCAL
@@ -212,3 +213,48 @@ def test_m5_history_names_every_step(april, people):
         ("resubmitted", "alice"),
         ("accepted", "office"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "start"),
+    [
+        ("M6 a submitted report found falsified stays as it was", "submitted"),
+        ("M6 an accepted report found falsified stays as it was", "accepted"),
+    ],
+)
+def test_m6_a_falsification_finding_is_not_a_deletion(rule, start, april, people):
+    SETUPS[start](april, people)
+    photos = list(april.activities.get().photos.values_list("sha256", flat=True))
+    april.mark_falsified(people["office"], "照片重复使用")
+    april.refresh_from_db()
+    assert april.state == start, rule
+    assert list(april.activities.get().photos.values_list("sha256", flat=True)) == photos, rule
+    finding = april.findings.get()
+    assert (finding.reason, finding.recorded_by, finding.is_active) == (
+        "照片重复使用",
+        people["office"],
+        True,
+    )
+    assert april.events.last().action == "falsified"
+
+
+@pytest.mark.parametrize(
+    ("rule", "duty_months", "month", "due"),
+    [
+        ("M7 2021: April is in the activity phase", [4, 5, 6, 7, 8, 9, 10], 4, True),
+        ("M7 2021: October is the last month", [4, 5, 6, 7, 8, 9, 10], 10, True),
+        ("M7 2021: March is not", [4, 5, 6, 7, 8, 9, 10], 3, False),
+        ("M7 2021: November is not", [4, 5, 6, 7, 8, 9, 10], 11, False),
+        ("M7 the months are the plan's setting", [1, 2], 1, True),
+    ],
+)
+def test_m7_only_the_plans_months_carry_a_report(
+    rule, duty_months, month, due, client, people, plan
+):
+    plan.duty_months = duty_months
+    plan.save()
+    client.force_login(people["alice"])
+    client.post(reverse("start_report"), {"year": 2021, "month": month})
+    assert MonthlyReport.objects.filter(month=month).exists() is due, rule
+    page = client.get(reverse("home")).content.decode()
+    assert (f"2021年{month}月" in page) is due, rule
