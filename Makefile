@@ -57,6 +57,7 @@ check-deploy: $(INSTALLED)
 	  DJANGO_ALLOWED_HOSTS=fanzha.example.gov.cn $(MANAGE) check --deploy --fail-level WARNING
 
 bench: $(INSTALLED)
+	$(BIN)/python bench/photos.py
 	$(BIN)/python bench/export_activities.py
 
 clean:

@@ -168,6 +168,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 # A phone sends up to nine photos of up to 20 MB each per activity.
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django's own two handlers, shortening an upload's name before it names a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "luoshan.uploads.ShortNameMemoryFileUploadHandler",
+    "luoshan.uploads.ShortNameTemporaryFileUploadHandler",
+]
 PHOTO_MAX_BYTES = 20 * 1024 * 1024
 PHOTOS_PER_ACTIVITY = 9
 

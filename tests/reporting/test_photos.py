@@ -2,14 +2,24 @@
 
 import hashlib
 import io
+import os
 from datetime import datetime
 
+import numpy as np
 import pillow_heif
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from django.test import Client
+from PIL import Image, ImageStat
 
+from luoshan.uploads import (
+    MAX_EXTENSION_BYTES,
+    MAX_NAME_BYTES,
+    ShortNameTemporaryFileUploadHandler,
+    short_name,
+)
+from reporting import photos
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
 from tests.conftest import jpeg_bytes
@@ -123,3 +133,221 @@ def test_capture_time_honours_the_offset_the_photo_names():
     assert check_photo(upload(out.getvalue())).taken_at == datetime(
         2021, 4, 10, 9, 31, tzinfo=LOCAL
     )
+
+
+# Photos as phones take them (issue 7): large, in every mode, with odd names.
+
+
+@pytest.fixture(scope="session")
+def photo_108mp(tmp_path_factory):
+    """A 108 MP JPEG (12000 × 9000) held upright by the camera: mostly flat, so made fast."""
+    image = Image.new("RGB", (12000, 9000), (40, 90, 160))
+    image.paste((230, 200, 20), (0, 0, 6000, 9000))  # a yellow left half, to see it survive
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path_factory.mktemp("photos") / "108mp.jpg"
+    image.save(path, "JPEG", quality=90, exif=exif)
+    return path.read_bytes()
+
+
+def test_a_108_mp_phone_photo_is_accepted_and_shown_at_2048_pixels(photo_108mp):
+    checked = check_photo(upload(photo_108mp))
+    display = Image.open(io.BytesIO(checked.display))
+    assert display.size == (1536, 2048)  # turned upright, long edge 2048
+    assert (checked.width, checked.height) == (9000, 12000)  # the upright original's size
+    assert max(Image.open(io.BytesIO(checked.thumbnail)).size) == 400
+    top = display.getpixel((768, 10))  # the left (yellow) half is on top once upright
+    assert top[0] > 200 and top[2] < 60
+    assert checked.original == photo_108mp
+
+
+def test_a_truncated_large_jpeg_is_still_refused(photo_108mp):
+    """Decoding at 1/4 scale still reads every byte: a cut-off file fails."""
+    with pytest.raises(ValidationError, match="不是照片或文件已损坏"):
+        check_photo(upload(photo_108mp[: len(photo_108mp) * 2 // 3]))
+
+
+def test_a_png_over_the_pixel_budget_is_refused_in_chinese():
+    over = photos.FULL_DECODE_MAX_PIXELS["PNG"] + 5200
+    with pytest.raises(ValidationError, match="像素过多"):
+        check_photo(upload(png_bytes((5200, over // 5200), "L"), "big.png"))
+
+
+def encoded(image, fmt, **options):
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+BUDGETS = [
+    ("PNG", ("FULL_DECODE_MAX_PIXELS", "PNG"), lambda: png_bytes((64, 64))),
+    ("WebP", ("FULL_DECODE_MAX_PIXELS", "WEBP"), lambda: image_bytes("WEBP", (64, 64))),
+    ("HEIC", ("FULL_DECODE_MAX_PIXELS", "HEIF"), lambda: image_bytes("HEIF", (64, 64))),
+    ("JPEG", ("JPEG_MAX_PIXELS", None), lambda: jpeg_bytes((64, 64))),
+    (
+        "progressive JPEG: every coefficient held at once",
+        ("JPEG_COEFFICIENT_BUDGET", None),
+        lambda: encoded(Image.new("RGB", (64, 64)), "JPEG", progressive=True),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "limit", "data"), BUDGETS, ids=[b[0] for b in BUDGETS])
+def test_each_decoder_refuses_past_its_own_budget(monkeypatch, case, limit, data):
+    pillow_heif.register_heif_opener()
+    name, key = limit
+    check_photo(upload(data(), "photo.bin"))  # accepted within the budget
+    if key is None:
+        monkeypatch.setattr(photos, name, 64 * 64 - 1)
+    else:
+        monkeypatch.setitem(getattr(photos, name), key, 64 * 64 - 1)
+    with pytest.raises(ValidationError, match="像素过多"):
+        check_photo(upload(data(), "photo.bin"))
+
+
+def test_a_heic_is_also_limited_in_bytes_which_its_decoding_time_follows(monkeypatch):
+    pillow_heif.register_heif_opener()
+    data = image_bytes("HEIF", (64, 64))
+    monkeypatch.setattr(photos, "HEIC_MAX_BYTES", len(data) - 1)
+    with pytest.raises(ValidationError, match="超过"):
+        check_photo(upload(data, "photo.heic"))
+    check_photo(upload(image_bytes("PNG", (64, 64)), "photo.png"))  # other formats: 20 MB
+
+
+def test_a_progressive_jpeg_is_budgeted_by_what_it_holds_not_only_its_pixels(monkeypatch):
+    """4:2:0 colour holds 1.5 samples a pixel; 4:4:4 holds 3, twice the memory."""
+    monkeypatch.setattr(photos, "JPEG_COEFFICIENT_BUDGET", 2 * 64 * 64 * 2)
+    image = Image.new("RGB", (64, 64))
+    check_photo(upload(encoded(image, "JPEG", progressive=True, subsampling="4:2:0")))
+    with pytest.raises(ValidationError, match="像素过多"):
+        check_photo(upload(encoded(image, "JPEG", progressive=True, subsampling="4:4:4")))
+    check_photo(upload(encoded(image, "JPEG", subsampling="4:4:4")))  # one scan: reduced
+
+
+def half_dark(mode, dark, light, size=(400, 200)):
+    """An image of `mode`, its left half `dark`, its right half `light`."""
+    image = Image.new(mode, size, light)
+    image.paste(dark, (0, 0, size[0] // 2, size[1]))
+    return image
+
+
+def sixteen_bit_ramp():
+    """A 16-bit greyscale PNG rising evenly from black to white, left to right."""
+    ramp = np.tile(np.linspace(0, 65535, 400).astype(np.uint16), (200, 1))
+    return encoded(Image.fromarray(ramp), "PNG")
+
+
+def palette_with_transparency(transparency):
+    image = half_dark("P", 1, 0)
+    image.putpalette([255, 0, 0, 0, 0, 0])  # index 0 red (and transparent), 1 black
+    return encoded(image, "PNG", transparency=transparency)
+
+
+# The display copy of each, seen in grey, is half black, half white: mean 127.5.
+MODES = [
+    ("8-bit greyscale PNG", lambda: encoded(half_dark("L", 0, 255), "PNG")),
+    ("16-bit greyscale PNG", lambda: encoded(half_dark("I;16", 0, 65535), "PNG")),
+    ("1-bit PNG", lambda: encoded(half_dark("1", 0, 1), "PNG")),
+    (
+        "palette PNG",
+        lambda: encoded(half_dark("RGB", (0, 0, 0), (255, 255, 255)).quantize(), "PNG"),
+    ),
+    ("palette PNG, one colour transparent", lambda: palette_with_transparency(0)),
+    ("palette PNG, an alpha per colour", lambda: palette_with_transparency(b"\x00\xff")),
+    (
+        "RGB PNG, one colour transparent",
+        lambda: encoded(half_dark("RGB", (0, 0, 0), (255, 0, 0)), "PNG", transparency=(255, 0, 0)),
+    ),
+    ("greyscale + alpha PNG, on white", lambda: encoded(half_dark("LA", (0, 255), (0, 0)), "PNG")),
+    (
+        "RGBA PNG, transparency on white",
+        lambda: encoded(half_dark("RGBA", (0, 0, 0, 255), (255, 0, 0, 0)), "PNG"),
+    ),
+    (
+        "RGBA WebP, transparency on white",
+        lambda: encoded(half_dark("RGBA", (0, 0, 0, 255), (255, 0, 0, 0)), "WEBP", lossless=True),
+    ),
+    ("CMYK JPEG", lambda: encoded(half_dark("CMYK", (0, 0, 0, 255), (0, 0, 0, 0)), "JPEG")),
+    ("greyscale JPEG", lambda: encoded(half_dark("L", 0, 255), "JPEG")),
+]
+
+
+@pytest.mark.parametrize(("case", "make"), MODES, ids=[m[0] for m in MODES])
+def test_every_mode_keeps_its_brightness_in_the_display_copy(case, make):
+    display = Image.open(io.BytesIO(check_photo(upload(make(), "photo.bin")).display))
+    assert display.mode == "RGB"
+    grey = display.convert("L")
+    assert ImageStat.Stat(grey).mean[0] == pytest.approx(127.5, abs=6), case
+    assert grey.getpixel((350, 100)) > 245, case  # the light (or transparent) half is white
+
+
+def test_a_16_bit_greyscale_png_is_not_shown_all_white():
+    """Pillow's own conversion clips every value past 255: nearly all of it white."""
+    source = np.asarray(Image.open(io.BytesIO(sixteen_bit_ramp())))
+    display = Image.open(io.BytesIO(check_photo(upload(sixteen_bit_ramp(), "scan.png")).display))
+    shown = np.asarray(display.convert("L"), dtype=float)
+    assert shown.mean() == pytest.approx(source.mean() / 257, abs=2)  # 127.5 in 8-bit steps
+    assert shown[:, 200].mean() == pytest.approx(source[:, 200].mean() / 257, abs=2)
+
+
+LONG_EXTENSION = "photo." + "j" * 240
+LONG_NAME = "反诈骗宣传活动现场照片" * 20 + ".jpg"
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("IMG_20210410_093100.jpg", "IMG_20210410_093100.jpg"),
+        ("宣讲现场.heic", "宣讲现场.heic"),
+        (LONG_EXTENSION, "photo." + "j" * (MAX_EXTENSION_BYTES - 1)),
+        (LONG_NAME, LONG_NAME[: (MAX_NAME_BYTES - 4) // 3] + ".jpg"),  # whole characters only
+    ],
+)
+def test_short_name_keeps_a_name_a_person_can_read(name, kept):
+    assert short_name(name) == kept
+    assert len(short_name(name).encode()) <= MAX_NAME_BYTES
+
+
+@pytest.mark.parametrize("name", [LONG_EXTENSION, LONG_NAME])
+def test_the_upload_handler_names_its_temporary_file_within_the_file_system_limit(name):
+    handler = ShortNameTemporaryFileUploadHandler()
+    handler.new_file("photos_album", name, "image/jpeg", 6 * 1024 * 1024)
+    try:
+        assert handler.file.name == short_name(name)
+        assert len(os.path.basename(handler.file.temporary_file_path()).encode()) <= 255
+    finally:
+        handler.file.close()
+
+
+def test_check_photo_keeps_a_reasonable_original_name():
+    checked = check_photo(upload(jpeg_bytes(), LONG_NAME))
+    assert checked.original_name == short_name(LONG_NAME)
+
+
+def large_file(name):
+    """Over FILE_UPLOAD_MAX_MEMORY_SIZE (5 MB): Django streams it to a temporary file."""
+    return SimpleUploadedFile(name, jpeg_bytes() + b"\0" * (5 * 1024 * 1024), "image/jpeg")
+
+
+@pytest.mark.parametrize("name", [LONG_EXTENSION, LONG_NAME])
+def test_a_large_upload_with_a_long_name_is_no_server_error(client, name):
+    response = client.post("/text-size/", {"large": "1", "photo": large_file(name)})
+    assert response.status_code == 302
+
+
+def test_more_than_100_files_in_one_post_answer_a_chinese_400(client):
+    files = [SimpleUploadedFile(f"{n}.jpg", b"x", "image/jpeg") for n in range(101)]
+    response = client.post("/text-size/", {"large": "1", "photos": files})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "您提交的内容未能接收" in page
+    assert "Bad Request" not in page
+
+
+def test_a_csrf_failure_answers_a_chinese_page():
+    response = Client(enforce_csrf_checks=True).post("/text-size/", {"large": "1"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "请刷新页面后重新提交" in page
+    assert "Cookie" in page
+    assert "CSRF verification failed" not in page
