@@ -23,9 +23,16 @@ class LuoshanAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         from reporting.missing import latest_due_month, missing_reports
+        from reporting.models import Plan
+        from reporting.months import choose_year
 
         due = latest_due_month(timezone.now())
-        context = {"due": due, "missing": missing_reports(*due) if due else []}
+        year = choose_year(Plan.objects.all(), "", timezone.localdate())
+        context = {
+            "due": due,
+            "missing": missing_reports(*due) if due else [],
+            "plan_missing_year": year.this_year if year.this_year_missing else None,
+        }
         return super().index(request, {**context, **(extra_context or {})})
 
 

@@ -29,9 +29,37 @@ def plan_month_or_none(request):
     return form, (form.cleaned_data["month"] if form.is_valid() else None)
 
 
+def month_choices():
+    return [(month, _("Month %(month)d") % {"month": month}) for month in range(1, 13)]
+
+
+class PlanForm(forms.ModelForm):
+    """M7: the duty months as twelve boxes to tick, stored as a sorted list of numbers."""
+
+    duty_months = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("months with a report due"),
+        choices=month_choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Tick at least one month.")},
+    )
+
+    class Meta:
+        model = Plan
+        fields = ("year", "duty_months", "deadline_day")
+
+    def clean_duty_months(self):
+        return sorted(set(self.cleaned_data["duty_months"]))
+
+
 @admin.register(Plan)
 class PlanAdmin(AuditedAdmin):
-    list_display = ("year", "duty_months", "deadline_day")
+    form = PlanForm
+    list_display = ("year", "months_due", "deadline_day")
+
+    @admin.display(description=gettext_lazy("months with a report due"))
+    def months_due(self, plan):
+        return "、".join(_("Month %(month)d") % {"month": month} for month in plan.months())
 
 
 class TimelinessFilter(admin.SimpleListFilter):

@@ -11,7 +11,7 @@ from communities.access import require_view, viewer_of
 from communities.models import Community, Role
 from reporting.forms import ActivityFormSet, StartReportForm, SubmitForm
 from reporting.models import ActivityPhoto, MonthlyReport, Plan
-from reporting.months import month_rows
+from reporting.months import choose_year, month_rows, still_open
 from scoring.rules import current_quarter
 
 
@@ -19,23 +19,28 @@ from scoring.rules import current_quarter
 @require_GET
 def home(request):
     viewer = viewer_of(request.user)
-    plans, plan = Plan.pick(request.GET.get("year", ""), timezone.localdate())
-    context = {"plans": plans, "plan": plan}
     if viewer.role == Role.COMMUNITY_STAFF:
         community = get_object_or_404(
             Community.objects.select_related("work_point"), pk=viewer.community_id
         )
-        reports = plan.reports.filter(community=community) if plan else []
-        context.update(
-            community=community,
-            rows=month_rows(plan, reports, timezone.now()) if plan else [],
-            quarter=current_quarter(plan.year, plan.months(), timezone.localdate())
+        year = choose_year(Plan.objects.all(), request.GET.get("year", ""), timezone.localdate())
+        plan, now = year.plan, timezone.now()
+        reports = list(community.reports.all())  # every year's: twelve a year at most
+        context = {
+            "year": year,
+            "plan": plan,
+            "community": community,
+            "rows": month_rows(plan, reports, now) if plan else [],
+            "still_open": still_open(year, reports, now),
+            "quarter": current_quarter(plan.year, plan.months(), timezone.localdate())
             if plan
             else None,
-        )
+        }
         return render(request, "reporting/home_staff.html", context)
     if viewer.role is None:
         return render(request, "reporting/no_role.html", status=403)
+    plans, plan = Plan.pick(request.GET.get("year", ""), timezone.localdate())
+    context = {"plans": plans, "plan": plan}
     communities = Community.objects.visible_to(request.user).select_related("work_point")
     reports = MonthlyReport.objects.filter(plan=plan, community__in=communities) if plan else []
     by_cell = {(r.community_id, r.month): r for r in reports}

@@ -1,6 +1,9 @@
 """The other pages, seen at phone and desktop width: readable and not cramped."""
 
+from datetime import datetime
+
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from reporting.models import MonthlyReport
@@ -55,9 +58,12 @@ def test_team_page_and_large_text_on_a_phone(phone, live_server, plan, people, s
     shoot(page, "team-large-text-375")
 
 
+@time_machine.travel(datetime.fromisoformat("2021-04-28T10:00:00+08:00"))
 def test_tap_targets_are_at_least_44_px(phone, live_server, plan, people):
     log_in(phone, live_server, "alice", PASSWORD)
     phone.locator("form:has(input[name=month][value='4'])").get_by_role("button").click()
+    expect(phone.get_by_role("button", name="报送", exact=True)).to_be_visible()
+    phone.wait_for_load_state("load")  # the stylesheets too
     small = phone.evaluate(
         """() => [...document.querySelectorAll(
                 'a.btn, label.btn, button, select, input:not([type=hidden]):not([type=file])')]
@@ -67,4 +73,4 @@ def test_tap_targets_are_at_least_44_px(phone, live_server, plan, people):
             .filter(([name]) => !/DELETE|remove_photos|truth_confirmed/.test(name))
             .map(([name, r]) => name + ' ' + Math.round(r.width) + 'x' + Math.round(r.height))"""
     )
-    assert small == []
+    assert small == [], "\n".join(small)
