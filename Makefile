@@ -9,6 +9,9 @@ MANAGE := $(BIN)/python manage.py
 # need chromium and a CJK font (without one every Chinese character is a box).
 RUN_PACKAGES := gettext
 TEST_PACKAGES := gettext chromium fonts-noto-cjk
+# The accessibility test injects axe-core, pinned in package-lock.json and
+# installed by npm (Debian's npm, unless the machine's Node.js brings its own).
+NPM_INSTALLED := node_modules/.installed
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -19,7 +22,7 @@ run: system-run $(INSTALLED) messages
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
-test: system-test $(INSTALLED) messages
+test: system-test $(INSTALLED) $(NPM_INSTALLED) messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -33,6 +36,10 @@ $(INSTALLED): requirements.txt constraints.txt
 	$(BIN)/pip install --quiet --requirement requirements.txt
 	touch $@
 
+$(NPM_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 # Install only what is missing, so a machine that has it all needs no root.
 system-run:
 	@missing=""; for p in $(RUN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -40,6 +47,7 @@ system-run:
 
 system-test:
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 messages: $(INSTALLED)
@@ -61,4 +69,4 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/export_activities.py
 
 clean:
-	rm -rf $(VENV) staticfiles media db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles media db.sqlite3

@@ -115,14 +115,15 @@ class ActivityInline(admin.StackedInline):
     def photo_thumbnails(self, activity):
         return format_html_join(
             " ",
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" '
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" '
             'style="height:96px;border-radius:4px"></a>',
             (
                 (
                     reverse("photo", args=[p.pk, "display"]),
                     reverse("photo", args=[p.pk, "thumbnail"]),
+                    _("Photo %(n)d") % {"n": n},
                 )
-                for p in activity.photos.all()
+                for n, p in enumerate(activity.photos.all(), start=1)
             ),
         )
 
@@ -455,9 +456,10 @@ class ActivityPhotoAdmin(AuditedAdmin):
     def thumbnail_preview(self, photo):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">'
-            '<img src="{}" alt="" style="height:64px"></a>',
+            '<img src="{}" alt="{}" style="height:64px"></a>',
             reverse("photo", args=[photo.pk, "display"]),
             reverse("photo", args=[photo.pk, "thumbnail"]),
+            photo.original_name or _("Photo"),
         )
 
 

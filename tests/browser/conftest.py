@@ -8,6 +8,21 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "rules": {
+        # WCAG 2.2's 24 px minimum: phones are what most staff file from.
+        "target-size": {"enabled": True},
+        # Everything of base.html's frame (the user's name, the text-size switch)
+        # inside a landmark; axe rates this moderate, but it is on every page.
+        "region": {"enabled": True},
+    },
+    "resultTypes": ["violations"],
+}
+FAILING_IMPACTS = {"serious", "critical"}
+HELD_AT_ANY_IMPACT = {"region"}
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
@@ -57,3 +72,16 @@ def log_in(page, live_server, username, password):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def serious_violations(page):
+    """axe's serious and critical violations on the page (and any of the held
+    rules), one line per rule with the selectors of every element at fault."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + " | ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in result["violations"]
+        if violation["impact"] in FAILING_IMPACTS or violation["id"] in HELD_AT_ANY_IMPACT
+    ]
