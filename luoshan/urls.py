@@ -9,6 +9,12 @@ urlpatterns = [
     path("", reporting_views.home, name="home"),
     path("reports/start/", reporting_views.start_report, name="start_report"),
     path("reports/<int:pk>/", reporting_views.report, name="report"),
+    path("reports/<int:pk>/photos/", reporting_views.upload_photo, name="upload_photo"),
+    path(
+        "reports/<int:pk>/photos/<int:upload_pk>/",
+        reporting_views.staged_photo,
+        name="staged_photo",
+    ),
     path("photos/<int:pk>/<str:variant>/", reporting_views.photo, name="photo"),
     path("team/", community_views.team, name="team"),
     path("scores/", include("scoring.urls")),

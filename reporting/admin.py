@@ -146,17 +146,31 @@ class ReviewForm(forms.Form):
     )
 
 
+# Each carries the version of the report the reviewer saw: a report that changed
+# since (resubmitted, say) is refused rather than judged unseen.
 REVIEW_ACTIONS = {
-    "accept": (gettext_lazy("Accept"), lambda report, user, reason: report.accept(user)),
+    "accept": (
+        gettext_lazy("Accept"),
+        lambda report, user, reason, version: report.accept(user, version=version),
+    ),
     "return": (
         gettext_lazy("Return for correction"),
-        lambda report, user, reason: report.return_(user, reason),
+        lambda report, user, reason, version: report.return_(user, reason, version=version),
     ),
     "falsify": (
         gettext_lazy("Record falsification (弄虚作假)"),
-        lambda report, user, reason: report.mark_falsified(user, reason),
+        lambda report, user, reason, version: report.mark_falsified(user, reason, version=version),
     ),
 }
+
+
+def seen_versions(data, reports):
+    """{report id: the version the reviewer saw}, from the review form's hidden fields."""
+    versions = {}
+    for report in reports:
+        value = data.get(f"version-{report.pk}", "")
+        versions[report.pk] = int(value) if value.isdigit() else 0
+    return versions
 
 
 @admin.register(MonthlyReport)
@@ -227,12 +241,12 @@ class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, AuditedAdmin):
 
     # Review: the model's own transitions, one report or many ----------------
 
-    def _review(self, request, reports, action, reason):
+    def _review(self, request, reports, action, reason, versions):
         label, run = REVIEW_ACTIONS[action]
         done = 0
         for report in reports:
             try:
-                run(report, request.user, reason)
+                run(report, request.user, reason, versions[report.pk])
             except ValidationError as refusal:
                 self.message_user(
                     request, f"{report}：{'；'.join(refusal.messages)}", messages.ERROR
@@ -253,7 +267,8 @@ class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, AuditedAdmin):
     def _review_many(self, request, queryset, action):
         form = ReviewForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            self._review(request, queryset, action, form.cleaned_data["reason"])
+            versions = seen_versions(request.POST, queryset)
+            self._review(request, queryset, action, form.cleaned_data["reason"], versions)
             return None
         return TemplateResponse(
             request,
@@ -270,7 +285,7 @@ class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, AuditedAdmin):
 
     @admin.action(description=gettext_lazy("Accept the selected reports"), permissions=("review",))
     def accept_reports(self, request, queryset):
-        self._review(request, queryset, "accept", "")
+        return self._review_many(request, queryset, "accept")
 
     @admin.action(
         description=gettext_lazy("Return the selected reports for correction"),
@@ -323,8 +338,11 @@ class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, AuditedAdmin):
         form = ReviewForm(request.POST or None)
         action = request.POST.get("action")
         if request.method == "POST" and action in REVIEW_ACTIONS and form.is_valid():
-            self._review(request, [report], action, form.cleaned_data["reason"])
+            versions = seen_versions(request.POST, [report])
+            self._review(request, [report], action, form.cleaned_data["reason"], versions)
             return redirect("admin:reporting_monthlyreport_change", pk)
+        seen = request.GET.get("version", "")
+        report.seen_version = int(seen) if seen.isdigit() else report.version
         return TemplateResponse(
             request,
             "admin/reporting/review.html",

@@ -2,14 +2,31 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reporting import periods
-from reporting.models import Activity, ActivityForm, ActivityPhoto, MonthlyReport, Plan
+from reporting.models import (
+    ACTIVITY_GONE,
+    PHOTO_GONE,
+    STALE,
+    Activity,
+    ActivityChange,
+    ActivityForm,
+    ActivityPhoto,
+    MonthlyReport,
+    Plan,
+    Revision,
+    StagedPhoto,
+)
 from reporting.photos import ACCEPT_ATTRIBUTE, check_photo
+
+# The Attachment 2 fields a person fills in; a new card with none of them, and
+# no photo, was left untouched and is not an activity.
+CONTENT_FIELDS = ("held_at", "place", "form", "form_other", "participants", "caption")
 
 
 class MultipleFileInput(forms.FileInput):
@@ -17,15 +34,37 @@ class MultipleFileInput(forms.FileInput):
 
 
 class PhotoFilesField(forms.FileField):
-    """Several files from one input, as in Django's docs on multiple uploads."""
+    """Several files from one input, as in Django's docs on multiple uploads.
+
+    Each file is judged on its own by check_photo (an empty one included), so
+    one bad file does not take the good ones with it.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_empty_file=True, **kwargs)
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data] if data else []
         return [super(PhotoFilesField, self).clean(f, initial) for f in files]
 
 
+def _photo_choices(label):
+    """Photos named by id in a hidden or tick field; an id that is gone says so in words."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        required=False,
+        queryset=ActivityPhoto.objects.none(),
+        error_messages={"invalid_choice": PHOTO_GONE, "invalid_pk_value": PHOTO_GONE},
+    )
+
+
 class ActivityEntryForm(forms.ModelForm):
-    """One activity of the report, with the photos to add and to remove."""
+    """One activity card of the report page: its Attachment 2 fields and its photos.
+
+    With JavaScript, photos go up one by one as they are picked (reporting.views.
+    upload_photo) and the card names them in `staged`; without it, the two file
+    fields carry them with the form, and they are staged the same way.
+    """
 
     # Android WeChat drops the camera when `multiple` is set and allows one
     # file when `capture` is: so one button for each.
@@ -39,16 +78,13 @@ class ActivityEntryForm(forms.ModelForm):
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
-    remove_photos = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Remove these photos"),
-        required=False,
-        queryset=ActivityPhoto.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-    )
+    staged = _photo_choices(gettext_lazy("Photos uploaded, not saved yet"))
+    unstage = _photo_choices(gettext_lazy("Remove these photos not saved yet"))
+    remove_photos = _photo_choices(gettext_lazy("Remove these photos"))
 
     class Meta:
         model = Activity
-        fields = ("position", "held_at", "place", "form", "form_other", "participants", "caption")
+        fields = ("position", *CONTENT_FIELDS)
         widgets = {
             "position": forms.HiddenInput(attrs={"data-position": ""}),
             "held_at": forms.DateTimeInput(
@@ -58,19 +94,26 @@ class ActivityEntryForm(forms.ModelForm):
             "caption": forms.TextInput(),
         }
 
-    def __init__(self, *args, report, **kwargs):
+    def __init__(self, *args, report, pending=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
         self.fields["held_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["position"].required = False
         self.fields["form_other"].widget.attrs["placeholder"] = _("Describe the form of activity")
+        for name in CONTENT_FIELDS:
+            self.fields[name].error_messages["required"] = _("%(label)s cannot be empty.") % {
+                "label": self.fields[name].label
+            }
         self.existing_photos = list(self.instance.photos.all()) if self.instance.pk else []
-        self.fields["remove_photos"].queryset = (
-            ActivityPhoto.objects.filter(activity=self.instance)
-            if self.instance.pk
-            else ActivityPhoto.objects.none()
+        self.fields["remove_photos"].queryset = ActivityPhoto.objects.filter(
+            activity=self.instance if self.instance.pk else None
         )
+        self.fields["staged"].queryset = self.fields["unstage"].queryset = (
+            report.staged_photos.all()
+        )
+        self.pending = list(pending)  # uploads of an earlier visit, shown on an unbound card
         self.checked_photos = []
+        self.new_uploads = []
 
     def clean_held_at(self):
         held_at = self.cleaned_data["held_at"]
@@ -89,63 +132,180 @@ class ActivityEntryForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("form") == ActivityForm.OTHER and not cleaned.get("form_other", "").strip():
             self.add_error("form_other", _("Please describe the form of activity."))
-        for field in ("photos_camera", "photos_album"):
-            for upload in cleaned.get(field) or []:
+        for name in ("photos_camera", "photos_album"):
+            for upload in cleaned.get(name) or []:
                 try:
                     self.checked_photos.append(check_photo(upload))
                 except ValidationError as error:
-                    self.add_error(field, error)
-        kept = len(self.existing_photos) - len(cleaned.get("remove_photos") or [])
-        if kept + len(self.checked_photos) > settings.PHOTOS_PER_ACTIVITY:
-            raise ValidationError(
-                _("An activity has at most %(n)d photos.") % {"n": settings.PHOTOS_PER_ACTIVITY},
-                code="too_many_photos",
+                    self.add_error(name, error)
+        if self.photo_count() + len(self.checked_photos) > settings.PHOTOS_PER_ACTIVITY:
+            self.add_error(
+                None,
+                ValidationError(
+                    _("An activity has at most %(n)d photos.")
+                    % {"n": settings.PHOTOS_PER_ACTIVITY},
+                    code="too_many_photos",
+                ),
             )
         return cleaned
 
     def has_changed(self):
-        # The script renumbers every row, so a position alone is no change; a row
-        # with only photos chosen is.
-        return bool(set(self.changed_data) - {"position"}) or bool(
-            self.files
-            and any(
-                self.files.getlist(self.add_prefix(f)) for f in ("photos_camera", "photos_album")
-            )
+        """Whether the person filled in or picked anything on this card.
+
+        Only the Attachment 2 fields and photos count: the script renumbers
+        every card, and an empty multiple-file field is not a change.
+        """
+        return bool(
+            set(self.changed_data) & set(CONTENT_FIELDS)
+            or self._posted_ids("staged") - self._posted_ids("unstage")
+            or any(self[name].data for name in ("photos_camera", "photos_album"))
         )
+
+    def _posted_ids(self, name):
+        if not self.is_bound:
+            return set()
+        return {int(v) for v in self.data.getlist(self.add_prefix(name)) if str(v).isdigit()}
+
+    # What the card shows -------------------------------------------------------
+
+    @property
+    def uploads(self):
+        """Photos uploaded for this card and not saved yet, as (upload, marked for removal)."""
+        if not self.is_bound:
+            return [(upload, False) for upload in self.pending]
+        dropped = self._posted_ids("unstage")
+        return [(u, u.pk in dropped) for u in [*self._posted_uploads, *self.new_uploads]]
+
+    @cached_property
+    def _posted_uploads(self):
+        return list(self.fields["staged"].queryset.filter(pk__in=self._posted_ids("staged")))
+
+    @property
+    def saved_photos(self):
+        """The activity's saved photos, as (photo, marked for removal)."""
+        removed = self._posted_ids("remove_photos")
+        return [(photo, photo.pk in removed) for photo in self.existing_photos]
+
+    def photo_count(self):
+        """Photos the activity will have once saved, picks not yet checked aside."""
+        return sum(not gone for _p, gone in self.saved_photos) + sum(
+            not gone for _u, gone in self.uploads
+        )
+
+    @property
+    def hidden_photo_fields(self):
+        """Fields of ids the page keeps (uploads, removals): their errors are shown in words."""
+        return [self["staged"], self["unstage"], self["remove_photos"]]
+
+    @property
+    def card_anchor(self):
+        return f"activity-{self.instance.pk}" if self.instance.pk else f"card-{self.prefix}"
+
+    @property
+    def photos_anchor(self):
+        return f"{self.card_anchor}-photos"
+
+    def change(self):
+        """The card as a change of the report (reporting.models.ActivityChange)."""
+        dropped = self._posted_ids("unstage")
+        return ActivityChange(
+            values={name: self.cleaned_data[name] for name in CONTENT_FIELDS},
+            activity_id=self.instance.pk,
+            staged_ids=tuple(u.pk for u, gone in self.uploads if not gone),
+            removed_photo_ids=frozenset(p.pk for p in self.cleaned_data["remove_photos"]),
+        ), {u.pk for u, _gone in self.uploads if u.pk in dropped}
 
 
 class BaseActivityFormSet(forms.BaseInlineFormSet):
-    def save_with_photos(self, by):
-        """Save the rows and their photos; return what changed, in words, for the history."""
-        changes = []
-        for activity in self.save(commit=False):
-            activity.save()
-        for activity in self.deleted_objects:
-            activity.delete()  # its photo rows go too; the files stay in storage
+    def __init__(self, *args, pending=None, blank_card=False, **kwargs):
+        # pending: {activity id or None: [uploads]}, shown on the cards of an unbound page;
+        # blank_card: an unbound page shows one new card (a bound one has what was posted).
+        self.pending = pending or {}
+        self.extra = 1 if blank_card else 0
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["id"].error_messages["invalid_choice"] = ACTIVITY_GONE
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.is_bound or index is None:
+            return kwargs
+        if index < self.initial_form_count():
+            kwargs["pending"] = self.pending.get(self.get_queryset()[index].pk, ())
+        elif index == self.initial_form_count():
+            kwargs["pending"] = self.pending.get(None, ())
+        return kwargs
+
+    def stage_uploads(self, by):
+        """Keep every photo that came with the form and passed its check, whatever
+        else is wrong, so that a refused save loses none of them."""
         for form in self.forms:
-            if form in self.deleted_forms or not form.instance.pk:
-                continue
-            for photo in form.cleaned_data.get("remove_photos") or []:
-                # The row goes; the original file stays in storage as evidence.
-                changes.append(
-                    _("removed photo %(name)s (SHA-256 %(sha)s)")
-                    % {"name": photo.original_name, "sha": photo.sha256[:12]}
-                )
-                photo.delete()
             for checked in form.checked_photos:
-                ActivityPhoto.create_from(form.instance, checked, by)
-            if form.checked_photos:
-                changes.append(
-                    _("added %(n)d photo(s) to “%(place)s”")
-                    % {"n": len(form.checked_photos), "place": form.instance.place}
+                form.new_uploads.append(
+                    StagedPhoto.stage(
+                        self.instance, checked, by, activity=form.instance.pk and form.instance
+                    )
                 )
-        for activity in self.deleted_objects:
-            changes.append(_("removed activity “%(place)s”") % {"place": activity.place})
-        for activity in self.new_objects:
-            changes.append(_("added activity “%(place)s”") % {"place": activity.place})
-        for activity, _fields in self.changed_objects:
-            changes.append(_("changed activity “%(place)s”") % {"place": activity.place})
-        return "; ".join(changes) or _("saved without changes")
+
+    @property
+    def cards(self):
+        """The cards in the order the person left them, numbered as the page numbers them."""
+        forms_ = sorted(enumerate(self.forms), key=lambda pair: (self._position(pair[1]), pair[0]))
+        number, cards = 0, []
+        for _index, form in forms_:
+            deleted = self._deleted(form)
+            number += 0 if deleted else 1
+            cards.append((None if deleted else number, form))
+        return cards
+
+    def _position(self, form):
+        value = form["position"].value()
+        return int(value) if str(value or "").isdigit() else 10_000
+
+    def _deleted(self, form):
+        return self.can_delete and form.is_bound and bool(form["DELETE"].data)
+
+    def revision(self):
+        """The valid formset as a change of the report (reporting.models.Revision)."""
+        activities, deleted, dropped = [], set(), set()
+        for _number, form in self.cards:
+            if self._deleted(form):
+                if form.instance.pk:
+                    deleted.add(form.instance.pk)
+            elif form.instance.pk or form.has_changed():
+                change, gone = form.change()
+                activities.append(change)
+                dropped |= gone
+        return Revision(
+            activities=tuple(activities),
+            deleted_ids=frozenset(deleted),
+            discarded_staged_ids=frozenset(dropped),
+        )
+
+    def summary(self):
+        """Every problem of the page as (text, anchor): "活动 2：参加人数不能为空"."""
+        lines = [(error, "activities") for error in self.non_form_errors()]
+        for number, form in self.cards:
+            if number is None:
+                continue
+            errors_of = form.errors.as_data()
+            for name in (n for n in [*form.fields, NON_FIELD_ERRORS] if n in errors_of):
+                errors = errors_of[name]
+                anchor = form.card_anchor
+                if name in CONTENT_FIELDS:
+                    anchor = form[name].id_for_label
+                elif name in ("photos_camera", "photos_album", "unstage", NON_FIELD_ERRORS):
+                    anchor = form.photos_anchor
+                for error in errors:
+                    text = " ".join(error.messages)
+                    if name in CONTENT_FIELDS and error.code != "required":
+                        text = f"{form.fields[name].label}：{text}"
+                    lines.append(
+                        (_("Activity %(n)d: %(problem)s") % {"n": number, "problem": text}, anchor)
+                    )
+        return lines
 
 
 ActivityFormSet = forms.inlineformset_factory(
@@ -153,14 +313,17 @@ ActivityFormSet = forms.inlineformset_factory(
     Activity,
     form=ActivityEntryForm,
     formset=BaseActivityFormSet,
-    extra=1,
+    extra=0,
     can_delete=True,
     max_num=31,
     validate_max=True,
 )
 
 
-class SubmitForm(forms.Form):
+class ReportForm(forms.Form):
+    """The page's own fields: the version it was built on, and the promise (M4)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     truth_confirmed = forms.BooleanField(
         label=gettext_lazy("I promise that the content reported is true."), required=False
     )
@@ -182,3 +345,41 @@ class MonthForm(forms.Form):
         if not plan or int(match[2]) not in plan.months():
             raise ValidationError(_("No report is due for that month."), code="no_duty")
         return plan, int(match[2])
+
+
+class PhotoUploadForm(forms.Form):
+    """One photo sent by the report page's script as soon as it is picked."""
+
+    photo = forms.FileField(
+        error_messages={"required": gettext_lazy("No photo arrived; please try again.")}
+    )
+    version = forms.IntegerField(required=False)
+    activity = forms.ModelChoiceField(
+        queryset=Activity.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": ACTIVITY_GONE},
+    )
+
+    # Uploads waiting to be saved, per report: enough for every card, bounded all the same.
+    MAX_WAITING = 100
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.fields["activity"].queryset = report.activities.all()
+
+    def clean_photo(self):
+        return check_photo(self.cleaned_data["photo"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.report.is_editable:
+            raise ValidationError(self.report.already_submitted_message(), code="wrong_state")
+        if cleaned.get("version") != self.report.version:
+            raise ValidationError(STALE, code="stale")
+        if self.report.staged_photos.count() >= self.MAX_WAITING:
+            raise ValidationError(
+                _("Too many photos are waiting to be saved; please save the report first."),
+                code="too_many_waiting",
+            )
+        return cleaned

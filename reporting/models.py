@@ -1,4 +1,6 @@
 import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -75,6 +77,22 @@ class ReportState(models.TextChoices):
 
 EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 
+# Refusals of a change built on an old page: the page must be reloaded first.
+STALE = _("This report was changed on another device; please reload the page and change it again.")
+ACTIVITY_GONE = _(
+    "An activity on this page was deleted or changed on another device; "
+    "please reload the page and change it again."
+)
+# The same refusal as the office reads it, acting on a report it opened earlier.
+CHANGED_SINCE_SEEN = _(
+    "It changed after you opened it (resubmitted or edited by the community); "
+    "please open it again and review what it says now."
+)
+PHOTO_GONE = _(
+    "A photo on this page was removed or has expired (photos not saved within a day are "
+    "cleared); please reload the page and choose it again."
+)
+
 
 class MonthlyReport(models.Model):
     """Attachment 2 (反诈骗活动开展情况报表) of one community for one month."""
@@ -106,6 +124,9 @@ class MonthlyReport(models.Model):
         verbose_name=_("submitted by"),
     )
     return_reason = models.TextField(_("reason for return"), blank=True, editable=False)
+    # Raised by every change of content or state: a page, an upload or a review
+    # built on an older version is refused rather than overwriting what it never saw.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -151,18 +172,44 @@ class MonthlyReport(models.Model):
         return self.first_submitted_at < self.late_from
 
     def problems_before_submission(self):
-        """M1: what still stops this report from being submitted, in words."""
+        """M1: what still stops this report from being submitted, each naming its activity."""
         activities = list(self.activities.annotate(photo_count=models.Count("photos")))
         if not activities:
-            return [_("Add at least one activity: each community holds one a month or more.")]
+            return [
+                ValidationError(
+                    _("Add at least one activity: each community holds one a month or more."),
+                    code="no_activity",
+                )
+            ]
         return [
-            _("Activity %(n)d has no photo yet.") % {"n": n}
+            ValidationError(
+                _("Activity %(n)d: no photo yet."),
+                code="no_photo",
+                params={"n": n, "activity": activity.pk},
+            )
             for n, activity in enumerate(activities, start=1)
             if activity.photo_count == 0
         ]
 
-    def _transition(self, allowed, new_state, by, action, note="", changes=None, at=None):
-        """Lock the row, check the state, change it and record the event, all or nothing.
+    def _check_version(self, version, refusal=STALE):
+        """Refuse a change built on a page older than the report (None: no page involved)."""
+        if version is not None and version != self.version:
+            raise ValidationError(refusal, code="stale")
+
+    def _transition(
+        self,
+        allowed,
+        new_state,
+        by,
+        action,
+        note="",
+        changes=None,
+        at=None,
+        version=None,
+        stale=STALE,
+    ):
+        """Lock the row, check the state and the version, change it and record the event,
+        all or nothing.
 
         `changes(locked)` returns the other fields to set, or raises ValidationError.
         """
@@ -174,7 +221,12 @@ class MonthlyReport(models.Model):
                     % {"state": locked.get_state_display()},
                     code="wrong_state",
                 )
-            fields = {**(changes(locked) if changes else {}), "state": new_state}
+            locked._check_version(version, stale)
+            fields = {
+                **(changes(locked) if changes else {}),
+                "state": new_state,
+                "version": locked.version + 1,
+            }
             for name, value in fields.items():
                 setattr(locked, name, value)
             locked.save(update_fields=list(fields))
@@ -182,20 +234,22 @@ class MonthlyReport(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
 
-    def submit(self, by, *, truth_confirmed, at=None):
+    def submit(self, by, *, truth_confirmed, at=None, version=None):
         """M1, M3, M4: submit a draft or a returned report, recording who and when.
 
         `at` is for records made after the fact (imports, demo data); pages pass none.
         """
         if not truth_confirmed:
             raise ValidationError(
-                _("Please confirm that the content of the report is true."), code="unconfirmed"
+                _("Please confirm that the content of the report is true."),
+                code="unconfirmed",
+                params={"field": "truth_confirmed"},
             )
 
         def changes(locked):
             problems = locked.problems_before_submission()
             if problems:
-                raise ValidationError(problems, code="incomplete")
+                raise ValidationError(problems)
             now = at or timezone.now()
             return {
                 "first_submitted_at": locked.first_submitted_at or now,
@@ -213,9 +267,10 @@ class MonthlyReport(models.Model):
             note=_("Confirmed: I promise the content reported is true."),
             changes=changes,
             at=at,
+            version=version,
         )
 
-    def return_(self, by, reason, at=None):
+    def return_(self, by, reason, at=None, version=None):
         """M5: the office sends a submitted report back, with its reason."""
         reason = (reason or "").strip()
         if not reason:
@@ -227,12 +282,21 @@ class MonthlyReport(models.Model):
             ReportEvent.Action.RETURNED,
             note=reason,
             changes=lambda locked: {"return_reason": reason},
+            at=at,
+            version=version,
+            stale=CHANGED_SINCE_SEEN,
         )
 
-    def accept(self, by, at=None):
+    def accept(self, by, at=None, version=None):
         """M5: the office accepts a submitted report."""
         self._transition(
-            (ReportState.SUBMITTED,), ReportState.ACCEPTED, by, ReportEvent.Action.ACCEPTED, at=at
+            (ReportState.SUBMITTED,),
+            ReportState.ACCEPTED,
+            by,
+            ReportEvent.Action.ACCEPTED,
+            at=at,
+            version=version,
+            stale=CHANGED_SINCE_SEEN,
         )
 
     def record_imported(self, by, submitted_at, source):
@@ -254,21 +318,137 @@ class MonthlyReport(models.Model):
             },
         )
 
-    def mark_falsified(self, by, reason, at=None):
+    def mark_falsified(self, by, reason, at=None, version=None):
         """M6: the office finds the report falsified. A finding, not a deletion."""
-        return Finding.record(by=by, reason=reason, report=self, at=at)
+        return Finding.record(by=by, reason=reason, report=self, at=at, version=version)
 
-    def edit(self, by, apply):
-        """M5: run `apply()` (which saves the changes and describes them) on an
-        editable report, locked, and record what it did in the history."""
+    def revise(self, by, *, version, revision, submit=False, truth_confirmed=False):
+        """M5: apply what the user changed on the report page, and submit it if asked.
+
+        One transaction: lock the report, check that it is editable and still at
+        `version` (the version the page was built on), apply `revision`, raise
+        the version and record one event; then submit (M1, M4) if asked.
+        Raises ValidationError when nothing was saved. Returns None, or the
+        ValidationError that stopped the submission of the saved draft.
+        """
+        refusal = None
         with transaction.atomic():
             locked = MonthlyReport.objects.select_for_update().get(pk=self.pk)
             if not locked.is_editable:
-                raise ValidationError(
-                    _("This report was already submitted; nothing was changed."),
-                    code="wrong_state",
+                raise ValidationError(locked.already_submitted_message(), code="wrong_state")
+            locked._check_version(version)
+            notes = locked._apply(revision, by)
+            if notes:
+                locked.version += 1
+                locked.save(update_fields=["version"])
+                locked.events.create(
+                    action=ReportEvent.Action.EDITED, actor=by, note="; ".join(map(str, notes))
                 )
-            self.events.create(action=ReportEvent.Action.EDITED, actor=by, note=apply())
+            if submit:
+                try:
+                    with transaction.atomic():
+                        locked.submit(by, truth_confirmed=truth_confirmed, version=locked.version)
+                except ValidationError as error:
+                    refusal = error
+        self.refresh_from_db()
+        return refusal
+
+    def _apply(self, revision, by):
+        """Apply `revision` to this locked report; return what changed, in words."""
+        existing = {
+            activity.pk: activity for activity in self.activities.prefetch_related("photos")
+        }
+        named = [c.activity_id for c in revision.activities if c.activity_id]
+        if len(set(named)) != len(named) or set(named) & revision.deleted_ids:
+            raise ValidationError(ACTIVITY_GONE, code="gone")  # a page no form could make
+        if not (set(named) | revision.deleted_ids) <= existing.keys():
+            raise ValidationError(ACTIVITY_GONE, code="gone")
+        wanted = [pk for c in revision.activities for pk in c.staged_ids]
+        uploads = {
+            upload.pk: upload
+            for upload in self.staged_photos.filter(
+                models.Q(pk__in={*wanted, *revision.discarded_staged_ids})
+                | models.Q(activity_id__in=revision.deleted_ids)
+            )
+        }
+        if len(set(wanted)) != len(wanted) or not set(wanted) <= uploads.keys():
+            raise ValidationError(PHOTO_GONE, code="photo_gone")
+
+        notes = []
+        for pk in sorted(revision.deleted_ids):
+            for upload in existing[pk].staged_photos.all():
+                uploads.pop(upload.pk).discard()
+            existing[pk].delete()  # its photo rows go too; the files stay in storage
+            notes.append(_("removed activity “%(place)s”") % {"place": existing[pk].place})
+        kept_before = [a.pk for a in existing.values() if a.pk not in revision.deleted_ids]
+        kept_after = [c.activity_id for c in revision.activities if c.activity_id]
+        if kept_before != kept_after:
+            notes.append(_("changed the order of the activities"))
+        for n, change in enumerate(revision.activities, start=1):
+            activity = existing.get(change.activity_id) or Activity(report=self)
+            photos = list(activity.photos.all()) if activity.pk else []
+            removed = [photo for photo in photos if photo.pk in change.removed_photo_ids]
+            added = [uploads.pop(pk) for pk in change.staged_ids]
+            if len(removed) != len(change.removed_photo_ids):
+                raise ValidationError(PHOTO_GONE, code="photo_gone")
+            if len(photos) - len(removed) + len(added) > settings.PHOTOS_PER_ACTIVITY:
+                raise ValidationError(
+                    _("Activity %(n)d has more than %(max)d photos; remove some first.")
+                    % {"n": n, "max": settings.PHOTOS_PER_ACTIVITY},
+                    code="too_many_photos",
+                )
+            changed = [
+                name for name, value in change.values.items() if getattr(activity, name) != value
+            ]
+            for name in changed:
+                setattr(activity, name, change.values[name])
+            if activity.pk is None:
+                activity.position = n
+                activity.save()
+                notes.append(
+                    _("added activity %(n)d “%(place)s”") % {"n": n, "place": activity.place}
+                )
+            elif changed or activity.position != n:  # 序号 follows the order shown
+                activity.position = n
+                activity.save(update_fields=[*changed, "position"])
+                if changed:
+                    notes.append(
+                        _("changed activity %(n)d: %(fields)s")
+                        % {
+                            "n": n,
+                            "fields": "、".join(
+                                str(Activity._meta.get_field(name).verbose_name) for name in changed
+                            ),
+                        }
+                    )
+            for photo in removed:
+                photo.delete()  # the row goes; the original file stays in storage as evidence
+                notes.append(
+                    _("removed photo %(name)s (SHA-256 %(sha)s) from activity %(n)d")
+                    % {"name": photo.original_name, "sha": photo.sha256[:12], "n": n}
+                )
+            for upload in added:
+                upload.claim(activity)
+            if added:
+                notes.append(
+                    _("added %(count)d photo(s) to activity %(n)d") % {"count": len(added), "n": n}
+                )
+        for upload in uploads.values():
+            upload.discard()
+        return notes
+
+    def already_submitted_message(self):
+        if self.submitted_at is None:
+            return _("This report can no longer be changed; nothing was changed.")
+        return _(
+            "This report was already submitted at %(at)s by %(who)s; "
+            "the changes on your page were not saved."
+        ) % {
+            "at": timezone.localtime(self.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            "who": self.submitted_by.get_full_name() or self.submitted_by.username
+            if self.submitted_by
+            else "—",
+        }
 
     @classmethod
     def start(cls, community_id, plan, month, by):
@@ -280,6 +460,25 @@ class MonthlyReport(models.Model):
             if created:
                 report.events.create(action=ReportEvent.Action.CREATED, actor=by)
         return report
+
+
+@dataclass(frozen=True)
+class ActivityChange:
+    """One activity as the report page left it: its Attachment 2 values and its photos."""
+
+    values: dict
+    activity_id: int | None = None  # None for an activity added on the page
+    staged_ids: tuple = ()  # photos uploaded for it and not saved yet
+    removed_photo_ids: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What the report page asks to save: its activities in the order shown."""
+
+    activities: tuple = ()
+    deleted_ids: frozenset = frozenset()
+    discarded_staged_ids: frozenset = field(default_factory=frozenset)
 
 
 class ReportEvent(models.Model):
@@ -370,10 +569,9 @@ def photo_path(instance, filename):
     return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
 
 
-class ActivityPhoto(models.Model):
-    activity = models.ForeignKey(
-        Activity, models.CASCADE, related_name="photos", verbose_name=_("activity")
-    )
+class PhotoFiles(models.Model):
+    """A photo checked by reporting.photos.check_photo: its files and what was read from it."""
+
     original = models.FileField(_("original"), upload_to=photo_path, max_length=200)
     display = models.FileField(_("display copy"), upload_to=photo_path, max_length=200)
     thumbnail = models.FileField(_("thumbnail"), upload_to=photo_path, max_length=200)
@@ -388,7 +586,39 @@ class ActivityPhoto(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name or f"#{self.pk}"
+
+    def store(self, checked, by):
+        """Fill in `checked` and write its three files; the caller saves the row."""
+        self.content_type = checked.content_type
+        self.original_name = checked.original_name
+        self.size = len(checked.original)
+        self.width, self.height = checked.width, checked.height
+        self.sha256, self.phash = checked.sha256, checked.phash
+        self.taken_at = checked.taken_at
+        self.uploaded_by = by
+        self.original.save(
+            f"original.{checked.extension}", ContentFile(checked.original), save=False
+        )
+        self.display.save("display.jpg", ContentFile(checked.display), save=False)
+        self.thumbnail.save("thumbnail.jpg", ContentFile(checked.thumbnail), save=False)
+
+
+PHOTO_FILE_FIELDS = ("original", "display", "thumbnail")
+
+
+class ActivityPhoto(PhotoFiles):
+    """A photo of an activity, kept as evidence: removing it deletes the row, never the files."""
+
+    activity = models.ForeignKey(
+        Activity, models.CASCADE, related_name="photos", verbose_name=_("activity")
+    )
 
     history = HistoricalRecords()
 
@@ -397,31 +627,83 @@ class ActivityPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
 
-    def __str__(self):
-        return self.original_name or f"#{self.pk}"
-
     @classmethod
     def create_from(cls, activity, checked, by):
-        """Store a photo checked by reporting.photos.check_photo."""
-        photo = cls(
-            activity=activity,
-            content_type=checked.content_type,
-            original_name=checked.original_name,
-            size=len(checked.original),
-            width=checked.width,
-            height=checked.height,
-            sha256=checked.sha256,
-            phash=checked.phash,
-            taken_at=checked.taken_at,
-            uploaded_by=by,
-        )
-        photo.original.save(
-            f"original.{checked.extension}", ContentFile(checked.original), save=False
-        )
-        photo.display.save("display.jpg", ContentFile(checked.display), save=False)
-        photo.thumbnail.save("thumbnail.jpg", ContentFile(checked.thumbnail), save=False)
+        """Store a photo checked by reporting.photos.check_photo on `activity`."""
+        photo = cls(activity=activity)
+        photo.store(checked, by)
         photo.save()
         return photo
+
+
+class StagedPhotoQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        return self.filter(uploaded_at__lt=(now or timezone.now()) - StagedPhoto.LIFETIME)
+
+    def pending_for(self, user):
+        """What `user` uploaded and has not saved yet, still kept."""
+        return self.filter(uploaded_by=user, uploaded_at__gte=timezone.now() - StagedPhoto.LIFETIME)
+
+    def purge(self):
+        """Forget these uploads and delete their files; return how many."""
+        uploads = list(self)
+        for upload in uploads:
+            upload.discard()
+        return len(uploads)
+
+
+class StagedPhoto(PhotoFiles):
+    """A photo uploaded from the report page the moment it was picked, not saved yet.
+
+    Saving the report claims it for its activity (as an ActivityPhoto, the same
+    files); one nobody claims within LIFETIME is deleted with its files.
+    """
+
+    LIFETIME = timedelta(days=1)
+
+    report = models.ForeignKey(
+        MonthlyReport, models.CASCADE, related_name="staged_photos", verbose_name=_("report")
+    )
+    # The saved activity it was picked for; None when picked for an activity not saved yet.
+    activity = models.ForeignKey(
+        Activity,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staged_photos",
+        verbose_name=_("activity"),
+    )
+
+    objects = StagedPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("pk",)
+        verbose_name = _("photo not saved yet")
+        verbose_name_plural = _("photos not saved yet")
+
+    @classmethod
+    def stage(cls, report, checked, by, activity=None):
+        """Keep a checked photo for `report` until it is saved; clear out expired ones."""
+        cls.objects.expired().purge()
+        upload = cls(report=report, activity=activity)
+        upload.store(checked, by)
+        upload.save()
+        return upload
+
+    def claim(self, activity):
+        """Make this upload a photo of `activity`: the same files, now evidence."""
+        photo = ActivityPhoto(
+            activity=activity,
+            **{f.name: getattr(self, f.name) for f in PhotoFiles._meta.get_fields()},
+        )
+        photo.save()
+        self.delete()
+        return photo
+
+    def discard(self):
+        for name in PHOTO_FILE_FIELDS:
+            getattr(self, name).delete(save=False)
+        self.delete()
 
 
 class FindingQuerySet(models.QuerySet):
@@ -500,14 +782,17 @@ class Finding(models.Model):
         return self.withdrawn_at is None
 
     @classmethod
-    def record(cls, *, by, reason, report=None, team=None, at=None):
+    def record(cls, *, by, reason, report=None, team=None, at=None, version=None):
+        """Record a finding; on a report, refused if it changed since `version`."""
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError(_("Please write the reason for the finding."), code="no_reason")
         at = at or timezone.now()
         with transaction.atomic():
             target = report or team
-            type(target).objects.select_for_update().get(pk=target.pk)
+            locked = type(target).objects.select_for_update().get(pk=target.pk)
+            if report is not None:
+                locked._check_version(version, CHANGED_SINCE_SEEN)
             if cls.objects.active().filter(report=report, team=team).exists():
                 raise ValidationError(
                     _("It is already found falsified; withdraw that finding first."),

@@ -1,16 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communities.access import require_view, viewer_of
 from communities.models import Community, Role
-from reporting.forms import ActivityFormSet, StartReportForm, SubmitForm
-from reporting.models import ActivityPhoto, MonthlyReport, Plan
+from reporting.forms import ActivityFormSet, PhotoUploadForm, ReportForm, StartReportForm
+from reporting.models import ActivityPhoto, MonthlyReport, Plan, StagedPhoto
 from reporting.months import choose_year, month_rows, still_open
 from scoring.rules import current_quarter
 
@@ -81,46 +83,106 @@ def _report_for(request, pk):
     return report
 
 
+def _activity_formset(report, user, data=None, files=None, blank_card=False):
+    """The report's cards; an unbound page also shows the user's uploads not saved yet."""
+    pending = {}
+    if data is None:
+        for upload in report.staged_photos.pending_for(user):
+            pending.setdefault(upload.activity_id, []).append(upload)
+    return ActivityFormSet(
+        data,
+        files,
+        instance=report,
+        queryset=report.activities.prefetch_related("photos"),
+        form_kwargs={"report": report},
+        pending=pending,
+        blank_card=blank_card or not report.activities.exists() or None in pending,
+    )
+
+
 @login_required
 def report(request, pk):
     report = _report_for(request, pk)
-    viewer = viewer_of(request.user)
-    may_edit = viewer.can_edit(report.community)
-    formset, submit_form = None, SubmitForm()
+    may_edit = viewer_of(request.user).can_edit(report.community)
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        if not report.is_editable:
-            messages.info(request, _("This report was already submitted; nothing was changed."))
-            return redirect(report)
-        formset = ActivityFormSet(
-            request.POST, request.FILES, instance=report, form_kwargs={"report": report}
+        return _save_report(request, report)
+    formset = report_form = None
+    if may_edit and report.is_editable:
+        formset = _activity_formset(report, request.user, blank_card="add" in request.GET)
+        report_form = ReportForm(initial={"version": report.version})
+    # What stopped a submission a moment ago (see _save_report), listed where it is fixed.
+    problems = [
+        (message.message, message.extra_tags.split()[-1])
+        for message in messages.get_messages(request)
+        if "problem" in message.extra_tags.split()
+    ]
+    return _render_report(request, report, formset, report_form, summary=problems)
+
+
+def _save_report(request, report):
+    """Save the page (and submit it if asked) as one change, or show what stops it.
+
+    Whatever is refused, the page comes back as the person left it, with every
+    photo they picked: nothing typed or uploaded is lost.
+    """
+    if not report.is_editable:
+        messages.info(request, report.already_submitted_message())
+        return redirect(report)
+    report_form = ReportForm(request.POST)
+    formset = _activity_formset(report, request.user, request.POST, request.FILES)
+    valid = report_form.is_valid() & formset.is_valid()
+    formset.stage_uploads(request.user)
+    if report_form.cleaned_data.get("version") != report.version:
+        return _render_report(request, report, formset, report_form, stale=True)
+    if not valid:
+        return _render_report(request, report, formset, report_form, summary=formset.summary())
+    submitting = "submit" in request.POST
+    try:
+        refusal = report.revise(
+            request.user,
+            version=report_form.cleaned_data["version"],
+            revision=formset.revision(),
+            submit=submitting,
+            truth_confirmed=report_form.cleaned_data["truth_confirmed"],
         )
-        submit_form = SubmitForm(request.POST)
-        if formset.is_valid() and submit_form.is_valid():
-            try:
-                report.edit(request.user, lambda: formset.save_with_photos(request.user))
-            except ValidationError as refusal:
-                messages.info(request, refusal.messages[0])
-                return redirect(report)
-            if "submit" not in request.POST:
-                messages.success(request, _("Draft saved."))
-                return redirect(report)
-            try:
-                report.submit(
-                    request.user, truth_confirmed=submit_form.cleaned_data["truth_confirmed"]
-                )
-            except ValidationError as refusal:
-                for problem in refusal.messages:
-                    messages.error(request, problem)
-                messages.info(request, _("Your changes were saved as a draft."))
-            else:
-                messages.success(request, _("Report submitted. Thank you."))
+    except ValidationError as error:
+        if error.code == "wrong_state":
+            messages.info(request, error.message)
             return redirect(report)
-        messages.error(request, _("Nothing was saved: please correct the fields marked in red."))
-    elif may_edit and report.is_editable:
-        formset = ActivityFormSet(instance=report, form_kwargs={"report": report})
-    activities = report.activities.prefetch_related("photos")
+        return _render_report(
+            request,
+            report,
+            formset,
+            report_form,
+            stale=error.code == "stale",
+            summary=[(message, "activities") for message in error.messages],
+        )
+    if refusal is not None:
+        for problem in refusal.error_list:
+            messages.error(request, problem.messages[0], extra_tags=f"problem {_anchor(problem)}")
+        messages.info(request, _("Your changes were saved as a draft; it is not submitted yet."))
+        return redirect(f"{report.get_absolute_url()}#error-summary")
+    if submitting:
+        messages.success(request, _("Report submitted. Thank you."))
+        return redirect(report)
+    messages.success(request, _("Draft saved."))
+    if "add_activity" in request.POST:
+        added = report.activities.count()
+        return redirect(f"{report.get_absolute_url()}?add=1#card-activities-{added}")
+    return redirect(report)
+
+
+def _anchor(problem):
+    """Where on the page a submission problem (M1, M4) is to be fixed."""
+    params = problem.params or {}
+    if "activity" in params:
+        return f"activity-{params['activity']}-photos"
+    return params.get("field", "activities")
+
+
+def _render_report(request, report, formset, report_form, summary=(), stale=False):
     findings = list(report.findings.select_related("recorded_by", "withdrawn_by"))
     return render(
         request,
@@ -128,14 +190,68 @@ def report(request, pk):
         {
             "report": report,
             "formset": formset,
-            "submit_form": submit_form,
-            "activities": activities,
+            "report_form": report_form,
+            "summary": summary,
+            "stale": stale,
+            "activities": report.activities.prefetch_related("photos"),
             "events": report.events.select_related("actor"),
             "findings": findings,
             "active_finding": next((f for f in findings if f.is_active), None),
-            "may_edit": may_edit,
+            "max_photos": settings.PHOTOS_PER_ACTIVITY,
         },
     )
+
+
+@login_required
+@require_POST
+def upload_photo(request, pk):
+    """One photo, sent by the report page's script the moment it is picked.
+
+    It is checked and kept for the report until the page is saved (StagedPhoto);
+    the answer is JSON, with the reason in Chinese when it is refused.
+    """
+    report = _report_for(request, pk)
+    if not viewer_of(request.user).can_edit(report.community):
+        raise PermissionDenied
+    form = PhotoUploadForm(request.POST, request.FILES, report=report)
+    if not form.is_valid():
+        refusals = form.errors.as_data().values()
+        codes = {error.code for errors in refusals for error in errors}
+        return JsonResponse(
+            {"error": " ".join(m for errors in refusals for e in errors for m in e.messages)},
+            status=409 if codes & {"stale", "wrong_state"} else 400,
+        )
+    upload = StagedPhoto.stage(
+        report, form.cleaned_data["photo"], request.user, activity=form.cleaned_data["activity"]
+    )
+    return JsonResponse(
+        {"id": upload.pk, "thumbnail": reverse("staged_photo", args=[report.pk, upload.pk])},
+        status=201,
+    )
+
+
+def _image_response(field, content_type):
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    # Never rendered as a page, whatever bytes follow the image (X-Content-Type-Options
+    # comes from SecurityMiddleware).
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def staged_photo(request, pk, upload_pk):
+    """The thumbnail of an upload not saved yet: for those who may edit the report only."""
+    report = _report_for(request, pk)
+    if not viewer_of(request.user).can_edit(report.community):
+        raise Http404
+    upload = get_object_or_404(StagedPhoto, pk=upload_pk, report=report)
+    return _image_response(upload.thumbnail, "image/jpeg")
 
 
 PHOTO_VARIANTS = ("thumbnail", "display", "original")
@@ -155,16 +271,7 @@ def photo(request, pk, variant):
     if variant == "original" and not viewer_of(request.user).can_see_originals(community):
         raise PermissionDenied
     field = getattr(photo, variant)
-    content_type = photo.content_type if variant == "original" else "image/jpeg"
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type)
-    # Never rendered as a page, whatever bytes follow the image (X-Content-Type-Options
-    # comes from SecurityMiddleware).
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
+    response = _image_response(field, photo.content_type if variant == "original" else "image/jpeg")
     if variant == "original":
         response["Content-Disposition"] = (
             f'attachment; filename="photo-{photo.pk}.{field.name.rsplit(".", 1)[-1]}"'

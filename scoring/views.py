@@ -171,9 +171,12 @@ def report_finding(request, pk):
     _require_office(request.user)
     report = get_object_or_404(MonthlyReport, pk=pk)
     reason = request.POST.get("reason", "")
+    seen = request.POST.get("version", "")
     _act(
         request,
-        lambda: report.mark_falsified(request.user, reason),
+        lambda: report.mark_falsified(
+            request.user, reason, version=int(seen) if seen.isdigit() else 0
+        ),
         _("The report is recorded as falsified."),
     )
     return redirect(report)

@@ -16,6 +16,17 @@ from reporting.photos import check_photo
 PASSWORD = "a-test-password-1"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the suite uses a database file, as the portal does, not shared memory:
+    concurrent transactions then lock and wait as they do in production."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     """Each test writes its photos to its own folder; passwords hash fast."""

@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from reporting.models import MonthlyReport, ReportEvent, ReportState
+from reporting.models import ActivityChange, MonthlyReport, ReportEvent, ReportState, Revision
 from reporting.periods import LOCAL
 from tests.conftest import add_activity
 
@@ -21,8 +21,8 @@ LATE = datetime(2021, 5, 2, 0, 0, 0, tzinfo=LOCAL)
     ("rule", "activities", "message"),
     [
         ("M1 no activity", [], "至少填写一项活动"),
-        ("M1 an activity without a photo", [0], "活动 1 还没有照片"),
-        ("M1 the second activity without a photo", [1, 0], "活动 2 还没有照片"),
+        ("M1 an activity without a photo", [0], "活动 1：还没有照片"),
+        ("M1 the second activity without a photo", [1, 0], "活动 2：还没有照片"),
     ],
 )
 def test_m1_submission_refused_until_complete(rule, activities, message, plan, places, people):
@@ -143,8 +143,16 @@ ACTIONS = {
     "submit": lambda r, p: r.submit(p["alice"], truth_confirmed=True),
     "accept": lambda r, p: r.accept(p["office"]),
     "return": lambda r, p: r.return_(p["office"], "人数不符"),
-    "edit": lambda r, p: r.edit(p["alice"], lambda: "changed"),
+    "edit": lambda r, p: r.revise(p["alice"], version=r.version, revision=_new_place(r)),
 }
+
+
+def _new_place(report):
+    """The report page's change of the first activity's place."""
+    first = report.activities.first()
+    return Revision(
+        activities=(ActivityChange(values={"place": "改过的地点"}, activity_id=first.pk),)
+    )
 
 
 @pytest.mark.parametrize(

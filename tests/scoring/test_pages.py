@@ -232,11 +232,15 @@ def test_office_records_and_withdraws_a_report_finding(client, people, q2):
     report = q2["a", 5]
     client.force_login(people["office"])
     url = reverse("scoring:report_finding", args=[report.pk])
-    page = client.post(url, {"reason": ""}, follow=True).content.decode()
+    seen = report.version
+    page = client.post(url, {"reason": "", "version": seen}, follow=True).content.decode()
     assert "请填写认定弄虚作假的原因" in page
     assert not Finding.objects.exists()
     page = client.post(url, {"reason": "照片重复使用"}, follow=True).content.decode()
-    assert "已认定弄虚作假" in page
+    assert "在您打开后已有变动" in page  # a form that does not say what it saw
+    assert not Finding.objects.exists()
+    page = client.post(url, {"reason": "照片重复使用", "version": seen}, follow=True)
+    assert "已认定弄虚作假" in page.content.decode()
     finding = Finding.objects.get()
     page = client.post(
         reverse("scoring:withdraw_finding", args=[finding.pk]), {"reason": "复核无误"}, follow=True
