@@ -261,8 +261,9 @@ class BaseActivityFormSet(forms.BaseInlineFormSet):
         return cards
 
     def _position(self, form):
-        value = form["position"].value()
-        return int(value) if str(value or "").isdigit() else 10_000
+        """序号 as the page left it; a new card without one (no script) comes last."""
+        value = str(form["position"].value() or "")
+        return int(value) if value.isdigit() and int(value) > 0 else 10_000
 
     def _deleted(self, form):
         return self.can_delete and form.is_bound and bool(form["DELETE"].data)

@@ -402,3 +402,29 @@ def test_a_failed_upload_says_why_and_can_be_tried_again(
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("草稿已保存")).to_be_visible()
     assert draft.activities.get().photos.count() == 2
+
+
+def test_without_javascript_the_plain_form_still_works(browser, live_server, draft, photos, shoot):
+    """Photos travel with the form; a card is added by 再添一项活动; deletion by its box."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    open_report(page, live_server)
+    pick(page, card(page, 1), "从相册选择", photos(2))
+    page.get_by_role("button", name="再添一项活动").click()
+    expect(page.get_by_text("草稿已保存")).to_be_visible()
+    expect(card(page, 1).locator(".photo-tile")).to_have_count(3)
+    second = card(page, 2)
+    fill(second, "社区广场", "2021-04-21T09:00")
+    second.get_by_label("参加人数").fill("")
+    pick(page, second, "拍照", photos(1, "无脚本"))
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_text("活动 2：参加人数不能为空")).to_be_visible()
+    expect(card(page, 2).get_by_text("已上传，尚未保存")).to_be_visible()  # the photo is kept
+    shoot(page, "report-no-script-refused-375")
+    card(page, 2).get_by_label("参加人数").fill("20")
+    card(page, 1).get_by_text("删除此活动").click()
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_text("草稿已保存")).to_be_visible()
+    context.close()
+    assert list(draft.activities.values_list("place", "position")) == [("社区广场", 1)]
+    assert draft.activities.get().photos.count() == 1
