@@ -275,6 +275,7 @@ class BaseActivityFormSet(forms.BaseInlineFormSet):
             if self._deleted(form):
                 if form.instance.pk:
                     deleted.add(form.instance.pk)
+                dropped |= {upload.pk for upload, _gone in form.uploads}  # go with their card
             elif form.instance.pk or form.has_changed():
                 change, gone = form.change()
                 activities.append(change)
@@ -352,7 +353,8 @@ class PhotoUploadForm(forms.Form):
     """One photo sent by the report page's script as soon as it is picked."""
 
     photo = forms.FileField(
-        error_messages={"required": gettext_lazy("No photo arrived; please try again.")}
+        allow_empty_file=True,  # check_photo says so in its own words, naming the file
+        error_messages={"required": gettext_lazy("No photo arrived; please try again.")},
     )
     version = forms.IntegerField(required=False)
     activity = forms.ModelChoiceField(

@@ -515,7 +515,7 @@ class ReportEvent(models.Model):
         verbose_name_plural = _("report history")
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class ActivityForm(models.TextChoices):

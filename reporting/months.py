@@ -109,6 +109,14 @@ def still_open(choice: YearChoice, reports, now: datetime):
     return rows
 
 
+def to_do(rows):
+    """What the staff home puts first: every report the office returned, then the
+    month due next (its deadline still to come, not submitted)."""
+    returned = [row for row in rows if row.is_returned]
+    due = [row for row in rows if row.needs_action and not row.overdue and not row.is_returned]
+    return returned + due[:1]
+
+
 def _is_recent(late_from, at):
     """`at` is before the month turned late, or at most RECENT_DAYS after."""
     return at < late_from or periods.whole_days(at - late_from) <= RECENT_DAYS

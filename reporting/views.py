@@ -13,7 +13,7 @@ from communities.access import require_view, viewer_of
 from communities.models import Community, Role
 from reporting.forms import ActivityFormSet, PhotoUploadForm, ReportForm, StartReportForm
 from reporting.models import ActivityPhoto, MonthlyReport, Plan, StagedPhoto
-from reporting.months import choose_year, month_rows, still_open
+from reporting.months import choose_year, month_rows, still_open, to_do
 from scoring.rules import current_quarter
 
 
@@ -28,12 +28,15 @@ def home(request):
         year = choose_year(Plan.objects.all(), request.GET.get("year", ""), timezone.localdate())
         plan, now = year.plan, timezone.now()
         reports = list(community.reports.all())  # every year's: twelve a year at most
+        rows = month_rows(plan, reports, now) if plan else []
+        earlier = still_open(year, reports, now)
         context = {
             "year": year,
             "plan": plan,
             "community": community,
-            "rows": month_rows(plan, reports, now) if plan else [],
-            "still_open": still_open(year, reports, now),
+            "rows": rows,
+            "still_open": earlier,
+            "to_do": to_do([*earlier, *rows]),
             "quarter": current_quarter(plan.year, plan.months(), timezone.localdate())
             if plan
             else None,

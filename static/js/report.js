@@ -48,6 +48,11 @@
     card.querySelector("[data-count]").textContent = n;
     var none = card.querySelector("[data-no-photo]");
     if (none) none.hidden = n > 0;
+    each(card.querySelectorAll("input[type=file]"), function (input) {  // full: nothing more to pick
+      input.disabled = n >= maxPhotos;
+      input.parentNode.classList.toggle("disabled", n >= maxPhotos);
+    });
+    card.querySelector("[data-full]").hidden = n < maxPhotos;
     return n;
   }
 
@@ -140,17 +145,17 @@
       if (xhr.status === 201 && answer) {
         arrived(job, answer);
       } else if (answer && answer.error) {
-        failed(job, answer.error);
+        failed(job, answer.error, xhr.status >= 500);  // refused: trying again will not help
       } else if (xhr.status === 413) {
-        failed(job, text.textTooLarge);
+        failed(job, text.textTooLarge, false);
       } else if (xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) {
-        failed(job, text.textLoggedOut);
+        failed(job, text.textLoggedOut, true);
       } else {
-        failed(job, text.textFailed);
+        failed(job, text.textFailed, true);
       }
       done();
     });
-    xhr.addEventListener("error", function () { failed(job, text.textNetwork); done(); });
+    xhr.addEventListener("error", function () { failed(job, text.textNetwork, true); done(); });
     xhr.open("POST", text.uploadUrl);
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.send(data);
@@ -177,13 +182,13 @@
     count(job.card);
   }
 
-  function failed(job, message) {
+  function failed(job, message, retry) {
     var tile = job.tile;
     tile.classList.remove("is-uploading");
     tile.classList.add("is-failed");
     tile.querySelector("progress").hidden = true;
     tile.querySelector(".tile-status").textContent = message;
-    tile.querySelector("[data-retry]").hidden = false;
+    tile.querySelector("[data-retry]").hidden = !retry;
     tile.querySelector(".photo-remove").hidden = false;
     count(job.card);
   }
@@ -214,11 +219,23 @@
       });
     });
     var remove = card.querySelector("input[name$='-DELETE']");
-    remove.addEventListener("change", function () {
+    var deletedNote = card.querySelector("[data-deleted-note]");
+    function marked() {
       card.classList.toggle("is-deleted", remove.checked);
+      deletedNote.hidden = !remove.checked;
+    }
+    remove.addEventListener("change", function () {
+      marked();
       dirty = true;
       renumber();
     });
+    marked();
+    // 其他形式 is asked for only when 开展形式 is 其他.
+    var kind = card.querySelector("select[name$='-form']");
+    var other = card.querySelector("[data-form-other]");
+    function otherShown() { other.hidden = kind.value !== "其他" && !other.querySelector("input").value; }
+    kind.addEventListener("change", otherShown);
+    otherShown();
     each(card.querySelectorAll("input[type=file]"), function (input) {
       input.addEventListener("change", function () { pick(card, input); });
     });
@@ -227,9 +244,7 @@
   }
 
   cards().forEach(wire);
-  var addButton = form.querySelector("[data-add-activity]");
-  addButton.type = "button";  // with the script, a card is added here, nothing is sent
-  addButton.addEventListener("click", function () {
+  function addCard() {
     var index = Number(total.value);
     var holder = document.createElement("div");
     holder.innerHTML = document.getElementById("empty-activity").innerHTML.replace(/__prefix__/g, String(index));
@@ -238,13 +253,78 @@
     total.value = String(index + 1);
     wire(card);
     renumber();
-    card.querySelector("input:not([type=hidden]), select").focus();
+    return card;
+  }
+
+  var addButton = form.querySelector("[data-add-activity]");
+  addButton.type = "button";  // with the script, a card is added here, nothing is sent
+  addButton.addEventListener("click", function () {
+    addCard().querySelector("input:not([type=hidden]), select").focus();
   });
 
-  form.addEventListener("input", function () { dirty = true; });
+  // What is typed is also kept in this browser until it is saved, so a page that
+  // is reloaded before that (大字模式, a phone that dropped the page while the
+  // camera was open, a login that expired on 保存) offers it back. A kept copy
+  // counts only for the version of the report it was typed on.
+  var keptKey = "luoshan-unsaved:" + location.pathname;
+  function fields() {
+    var values = {};
+    each(form.elements, function (el) {
+      if (!el.name || el.type === "file" || el.type === "hidden" || el.type === "submit") return;
+      if (el.type === "checkbox") values[el.name + "=" + el.value] = el.checked;
+      else values[el.name] = el.value;
+    });
+    return values;
+  }
+  function keep() {
+    try {
+      localStorage.setItem(keptKey, JSON.stringify({ version: version.value, cards: total.value, values: fields() }));
+    } catch (e) { /* private browsing: nothing kept, nothing lost that was not already */ }
+  }
+  function kept() {
+    try { return JSON.parse(localStorage.getItem(keptKey) || "null"); } catch (e) { return null; }
+  }
+  function forget() { try { localStorage.removeItem(keptKey); } catch (e) { /* nothing kept */ } }
+  function putBack(copy) {
+    while (Number(total.value) < Number(copy.cards)) addCard();
+    each(form.elements, function (el) {
+      if (!el.name || el.type === "file" || el.type === "hidden") return;
+      var key = el.type === "checkbox" ? el.name + "=" + el.value : el.name;
+      if (!(key in copy.values)) return;
+      if (el.type === "checkbox") {
+        if (el.checked !== copy.values[key]) { el.checked = copy.values[key]; el.dispatchEvent(new Event("change")); }
+      } else {
+        el.value = copy.values[key];
+      }
+    });
+    dirty = true;
+  }
+  var offer = form.querySelector("[data-restore]");
+  var copy = kept();
+  var differs = copy && JSON.stringify(copy.values) !== JSON.stringify(fields());
+  if (form.querySelector("[data-error-summary]")) {
+    keep();  // the page shows what was sent: that is the copy now
+  } else if (copy && copy.version === version.value && differs) {
+    offer.hidden = false;
+    offer.querySelector("[data-restore-yes]").addEventListener("click", function () {
+      putBack(copy);
+      offer.hidden = true;
+      keep();
+    });
+    offer.querySelector("[data-restore-no]").addEventListener("click", function () {
+      offer.hidden = true;
+      forget();
+    });
+  } else {
+    forget();
+  }
+
+  form.addEventListener("input", function () { dirty = true; keep(); });
+  form.addEventListener("change", keep);
   form.addEventListener("submit", function (event) {
     if (form.dataset.sending || queue.length + uploading) { event.preventDefault(); return; }
     form.dataset.sending = "1";
+    keep();
     form.setAttribute("aria-busy", "true");
     status.textContent = text.textSending;
     dirty = false;
@@ -259,6 +339,9 @@
   // After a refused save, the page opens at the list of problems; each link
   // takes the person to the field and puts the cursor in it.
   var summary = form.querySelector("[data-error-summary]");
+  if (!summary && location.hash === "#error-summary") {  // the form's address, after a save that went through
+    history.replaceState(null, "", location.pathname + location.search);
+  }
   if (summary) {
     summary.focus();
     summary.addEventListener("click", function (event) {

@@ -61,7 +61,8 @@ def test_team_page_and_large_text_on_a_phone(phone, live_server, plan, people, s
 @time_machine.travel(datetime.fromisoformat("2021-04-28T10:00:00+08:00"))
 def test_tap_targets_are_at_least_44_px(phone, live_server, plan, people):
     log_in(phone, live_server, "alice", PASSWORD)
-    phone.locator("form:has(input[name=month][value='4'])").get_by_role("button").click()
+    april = phone.locator(".month-card form:has(input[name=month][value='4'])")
+    april.get_by_role("button").click()
     expect(phone.get_by_role("button", name="报送", exact=True)).to_be_visible()
     phone.wait_for_load_state("load")  # the stylesheets too
     small = phone.evaluate(

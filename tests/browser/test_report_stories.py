@@ -155,7 +155,7 @@ def test_deleting_a_saved_activity_renumbers_the_rest(phone, live_server, draft,
     page = phone
     open_report(page, live_server)
     expect(card(page, 3).get_by_label("地点")).to_have_value("第三项")
-    card(page, 2).get_by_text("删除此活动").click()
+    card(page, 2).get_by_text("删除此活动", exact=True).click()
     expect(page.locator("[data-activity]").nth(2).locator("[data-number]")).to_have_text("2")
     shoot(page, "report-delete-375")
     page.get_by_role("button", name="保存草稿").click()
@@ -340,7 +340,7 @@ def test_a_new_report_from_the_first_card_to_submission(
     pick(page, card(page, 2), "拍照", photos(1, "食堂"))
     page.get_by_role("button", name="再添一项活动").click()
     card(page, 3).get_by_label("地点").fill("写错了，不要")
-    card(page, 3).get_by_text("删除此活动").click()
+    card(page, 3).get_by_text("删除此活动", exact=True).click()
     card(page, 2).get_by_role("button", name="上移").click()
     wait_uploaded(page.locator("#activities"), 2)
     shoot(page, "report-filling-375")
@@ -422,9 +422,43 @@ def test_without_javascript_the_plain_form_still_works(browser, live_server, dra
     expect(card(page, 2).get_by_text("已上传，尚未保存")).to_be_visible()  # the photo is kept
     shoot(page, "report-no-script-refused-375")
     card(page, 2).get_by_label("参加人数").fill("20")
-    card(page, 1).get_by_text("删除此活动").click()
+    card(page, 1).get_by_text("删除此活动", exact=True).click()
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("草稿已保存")).to_be_visible()
     context.close()
     assert list(draft.activities.values_list("place", "position")) == [("社区广场", 1)]
     assert draft.activities.get().photos.count() == 1
+
+
+def test_typing_survives_a_reload_and_an_expired_login(phone, live_server, draft, shoot):
+    """What was typed but not saved is offered back: after 大字模式 reloads the page,
+    and after a login that expired before 保存草稿."""
+    page = phone
+    open_report(page, live_server)
+    card(page, 1).get_by_label("地点").fill("社区老年大学")
+    page.get_by_role("button", name="大字模式").click()
+    expect(page.get_by_role("button", name="标准字号")).to_be_visible()
+    expect(card(page, 1).get_by_label("地点")).to_have_value("社区文化广场")
+    offer = page.get_by_text("本机保留了您上次在本页填写但尚未保存的内容，要恢复吗？")
+    expect(offer).to_be_visible()
+    assert serious_violations(page) == []
+    shoot(page, "report-restore-offer-375")
+    page.get_by_role("button", name="恢复填写内容").click()
+    expect(card(page, 1).get_by_label("地点")).to_have_value("社区老年大学")
+    expect(offer).to_be_hidden()
+
+    card(page, 1).get_by_label("参加人数").fill("55")
+    page.context.clear_cookies(name="sessionid")  # the login expired in a pocket
+    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_label("用户名").fill("alice")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(offer).to_be_visible()
+    page.get_by_role("button", name="恢复填写内容").click()
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_text("草稿已保存")).to_be_visible()
+    expect(offer).to_be_hidden()
+    activity = draft.activities.get()
+    assert (activity.place, activity.participants) == ("社区老年大学", 55)
+    page.reload()
+    expect(offer).to_be_hidden()  # saved: nothing left to offer

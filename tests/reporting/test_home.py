@@ -21,7 +21,7 @@ NOT_SET_UP = "本年度方案尚未设置，请联系综治办"
 
 
 def month_card(page, month, year=2021):
-    start = page.rindex("<li", 0, page.index(f"{year}年{month}月"))
+    start = page.rindex("<li", 0, page.index(f'month-name">{year}年{month}月<'))
     return page[start : page.index("</li>", start)]
 
 
@@ -233,4 +233,20 @@ def test_last_years_december_stays_in_view_while_recent(client, people, rule, cl
     assert ("2025年12月" in page) is shown, rule
     if shown:
         assert timing in month_card(page, 12, 2025), rule
-        assert page.index("2025年12月") < page.index("2026年1月"), rule
+        listed = page[page.index("往年尚未完成的报表") :]  # below what is to do now
+        assert listed.index("2025年12月") < listed.index("2026年1月"), rule
+
+
+def test_what_needs_doing_comes_first(client, people, plan, april):
+    """A returned report and the month due next, above the year's list."""
+    with time_machine.travel(IN_2021, tick=False):
+        april.submit(people["alice"], truth_confirmed=True)
+        april.return_(people["office"], "请补充签到表照片")
+    client.force_login(people["alice"])
+    page = home_at(client, datetime.fromisoformat("2021-05-20T10:00:00+08:00"))
+    to_do = page[page.index("现在要办") : page.index("2021年报表")]
+    returned, due = "2021年4月：被综治办退回，请修改", "2021年5月：开始填写（还剩13天）"
+    assert to_do.index(returned) < to_do.index(due)
+    assert "2021年6月" not in to_do  # due later: it waits its turn
+    page = home_at(client, datetime.fromisoformat("2021-05-20T10:00:00+08:00"), year="2021")
+    assert "现在要办" in page  # 2021 is this year at that moment

@@ -178,3 +178,24 @@ def test_an_expired_upload_named_by_a_page_is_explained(client, people, draft):
     page = client.post(draft.get_absolute_url(), data).content.decode()
     assert "本页上的某张照片已被移除或已过期" in page
     assert activity.photos.count() == 1
+
+
+def test_a_deleted_card_takes_its_uploads_with_it(client, people, draft):
+    """A new card with a photo, then deleted: the photo must not bring the card back."""
+    activity = draft.activities.get()
+    client.force_login(people["alice"])
+    loose = upload(client, draft).json()["id"]
+    data = formset_data(
+        [
+            activity_fields(0, activity),
+            activity_fields(1, place="", participants="", staged=[loose], DELETE="on"),
+        ],
+        initial=1,
+        save="1",
+    )
+    response = client.post(draft.get_absolute_url(), data, follow=True)
+    assert "草稿已保存" in response.content.decode()
+    assert not StagedPhoto.objects.exists()
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert 'name="activities-TOTAL_FORMS" value="1"' in page
+    assert draft.activities.count() == 1
