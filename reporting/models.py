@@ -173,7 +173,10 @@ class MonthlyReport(models.Model):
 
     def problems_before_submission(self):
         """M1: what still stops this report from being submitted, each naming its activity."""
-        activities = list(self.activities.annotate(photo_count=models.Count("photos")))
+        # An aggregate drops Meta.ordering: the order is said again, as the page numbers them.
+        activities = list(
+            self.activities.annotate(photo_count=models.Count("photos")).order_by("position", "pk")
+        )
         if not activities:
             return [
                 ValidationError(
