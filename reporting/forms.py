@@ -29,6 +29,11 @@ from reporting.photos import ACCEPT_ATTRIBUTE, check_photo
 CONTENT_FIELDS = ("held_at", "place", "form", "form_other", "participants", "caption")
 
 
+def photos_anchor(activity_id, prefix):
+    """The id of a card's photos on the page: where a photo problem is fixed."""
+    return f"activity-{activity_id}-photos" if activity_id else f"card-{prefix}-photos"
+
+
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
@@ -203,17 +208,16 @@ class ActivityEntryForm(forms.ModelForm):
 
     @property
     def photos_anchor(self):
-        return f"{self.card_anchor}-photos"
+        return photos_anchor(self.instance.pk, self.prefix)
 
     def change(self):
         """The card as a change of the report (reporting.models.ActivityChange)."""
-        dropped = self._posted_ids("unstage")
         return ActivityChange(
             values={name: self.cleaned_data[name] for name in CONTENT_FIELDS},
             activity_id=self.instance.pk,
             staged_ids=tuple(u.pk for u, gone in self.uploads if not gone),
             removed_photo_ids=frozenset(p.pk for p in self.cleaned_data["remove_photos"]),
-        ), {u.pk for u, _gone in self.uploads if u.pk in dropped}
+        )
 
 
 class BaseActivityFormSet(forms.BaseInlineFormSet):
@@ -243,11 +247,8 @@ class BaseActivityFormSet(forms.BaseInlineFormSet):
         else is wrong, so that a refused save loses none of them."""
         for form in self.forms:
             for checked in form.checked_photos:
-                form.new_uploads.append(
-                    StagedPhoto.stage(
-                        self.instance, checked, by, activity=form.instance.pk and form.instance
-                    )
-                )
+                activity = form.instance if form.instance.pk else None
+                form.new_uploads.append(StagedPhoto.stage(self.instance, checked, by, activity))
 
     @property
     def cards(self):
@@ -277,9 +278,8 @@ class BaseActivityFormSet(forms.BaseInlineFormSet):
                     deleted.add(form.instance.pk)
                 dropped |= {upload.pk for upload, _gone in form.uploads}  # go with their card
             elif form.instance.pk or form.has_changed():
-                change, gone = form.change()
-                activities.append(change)
-                dropped |= gone
+                activities.append(form.change())
+                dropped |= {upload.pk for upload, gone in form.uploads if gone}
         return Revision(
             activities=tuple(activities),
             deleted_ids=frozenset(deleted),

@@ -1,5 +1,5 @@
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -194,9 +194,12 @@ class MonthlyReport(models.Model):
             if activity.photo_count == 0
         ]
 
+    def is_current(self, version):
+        """Whether a page built on `version` saw the report as it is (None: no page involved)."""
+        return version is None or version == self.version
+
     def _check_version(self, version, refusal=STALE):
-        """Refuse a change built on a page older than the report (None: no page involved)."""
-        if version is not None and version != self.version:
+        if not self.is_current(version):
             raise ValidationError(refusal, code="stale")
 
     def _transition(
@@ -340,7 +343,7 @@ class MonthlyReport(models.Model):
             if not locked.is_editable:
                 raise ValidationError(locked.already_submitted_message(), code="wrong_state")
             locked._check_version(version)
-            notes = locked._apply(revision, by)
+            notes = locked._apply(revision)
             if notes:
                 locked.version += 1
                 locked.save(update_fields=["version"])
@@ -356,7 +359,7 @@ class MonthlyReport(models.Model):
         self.refresh_from_db()
         return refusal
 
-    def _apply(self, revision, by):
+    def _apply(self, revision):
         """Apply `revision` to this locked report; return what changed, in words."""
         existing = {
             activity.pk: activity for activity in self.activities.prefetch_related("photos")
@@ -378,9 +381,10 @@ class MonthlyReport(models.Model):
             raise ValidationError(PHOTO_GONE, code="photo_gone")
 
         notes = []
+        for upload in [u for u in uploads.values() if u.activity_id in revision.deleted_ids]:
+            if upload.pk not in wanted:
+                uploads.pop(upload.pk).discard()  # picked for an activity now deleted
         for pk in sorted(revision.deleted_ids):
-            for upload in existing[pk].staged_photos.all():
-                uploads.pop(upload.pk).discard()
             existing[pk].delete()  # its photo rows go too; the files stay in storage
             notes.append(_("removed activity “%(place)s”") % {"place": existing[pk].place})
         kept_before = [a.pk for a in existing.values() if a.pk not in revision.deleted_ids]
@@ -481,7 +485,7 @@ class Revision:
 
     activities: tuple = ()
     deleted_ids: frozenset = frozenset()
-    discarded_staged_ids: frozenset = field(default_factory=frozenset)
+    discarded_staged_ids: frozenset = frozenset()
 
 
 class ReportEvent(models.Model):
@@ -640,12 +644,12 @@ class ActivityPhoto(PhotoFiles):
 
 
 class StagedPhotoQuerySet(models.QuerySet):
-    def expired(self, now=None):
-        return self.filter(uploaded_at__lt=(now or timezone.now()) - StagedPhoto.LIFETIME)
+    def expired(self):
+        return self.filter(uploaded_at__lt=StagedPhoto.kept_since())
 
     def pending_for(self, user):
         """What `user` uploaded and has not saved yet, still kept."""
-        return self.filter(uploaded_by=user, uploaded_at__gte=timezone.now() - StagedPhoto.LIFETIME)
+        return self.filter(uploaded_by=user, uploaded_at__gte=StagedPhoto.kept_since())
 
     def purge(self):
         """Forget these uploads and delete their files; return how many."""
@@ -683,6 +687,11 @@ class StagedPhoto(PhotoFiles):
         ordering = ("pk",)
         verbose_name = _("photo not saved yet")
         verbose_name_plural = _("photos not saved yet")
+
+    @classmethod
+    def kept_since(cls):
+        """Uploads older than this were not saved within LIFETIME: they are forgotten."""
+        return timezone.now() - cls.LIFETIME
 
     @classmethod
     def stage(cls, report, checked, by, activity=None):

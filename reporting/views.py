@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communities.access import require_view, viewer_of
 from communities.models import Community, Role
-from reporting.forms import ActivityFormSet, PhotoUploadForm, ReportForm, StartReportForm
+from reporting.forms import (
+    ActivityFormSet,
+    PhotoUploadForm,
+    ReportForm,
+    StartReportForm,
+    photos_anchor,
+)
 from reporting.models import ActivityPhoto, MonthlyReport, Plan, StagedPhoto
 from reporting.months import choose_year, month_rows, still_open, to_do
 from scoring.rules import current_quarter
@@ -92,6 +98,7 @@ def _activity_formset(report, user, data=None, files=None, blank_card=False):
     if data is None:
         for upload in report.staged_photos.pending_for(user):
             pending.setdefault(upload.activity_id, []).append(upload)
+        blank_card = blank_card or None in pending or not report.activities.exists()
     return ActivityFormSet(
         data,
         files,
@@ -99,7 +106,7 @@ def _activity_formset(report, user, data=None, files=None, blank_card=False):
         queryset=report.activities.prefetch_related("photos"),
         form_kwargs={"report": report},
         pending=pending,
-        blank_card=blank_card or not report.activities.exists() or None in pending,
+        blank_card=blank_card,
     )
 
 
@@ -137,7 +144,7 @@ def _save_report(request, report):
     formset = _activity_formset(report, request.user, request.POST, request.FILES)
     valid = report_form.is_valid() & formset.is_valid()
     formset.stage_uploads(request.user)
-    if report_form.cleaned_data.get("version") != report.version:
+    if not report.is_current(report_form.cleaned_data.get("version", 0)):
         return _render_report(request, report, formset, report_form, stale=True)
     if not valid:
         return _render_report(request, report, formset, report_form, summary=formset.summary())
@@ -181,7 +188,7 @@ def _anchor(problem):
     """Where on the page a submission problem (M1, M4) is to be fixed."""
     params = problem.params or {}
     if "activity" in params:
-        return f"activity-{params['activity']}-photos"
+        return photos_anchor(params["activity"], None)
     return params.get("field", "activities")
 
 

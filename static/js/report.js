@@ -56,14 +56,22 @@
     return n;
   }
 
+  // 删除 on a photo: a saved or uploaded one is marked (and can be kept again);
+  // one picked here that never arrived simply goes.
   function wireRemove(tile) {
     var box = tile.querySelector("[data-remove]");
     var label = box.parentNode.querySelector("span");
     box.addEventListener("change", function () {
-      tile.classList.toggle("is-removed", box.checked);
-      label.textContent = box.checked ? text.textUndo : text.textRemove;
+      var card = tile.closest("[data-activity]");
+      if (tile.hasAttribute("data-local") && !tile.dataset.uploadId) {
+        tile.remove();
+      } else {
+        tile.classList.toggle("is-removed", box.checked);
+        label.textContent = box.checked ? text.textUndo : text.textRemove;
+      }
       dirty = true;
-      count(tile.closest("[data-activity]"));
+      count(card);
+      busy();
     });
     if (box.checked) label.textContent = text.textUndo;
   }
@@ -86,17 +94,7 @@
     img.addEventListener("load", function () { img.hidden = false; });
     img.addEventListener("error", function () { img.hidden = true; });  // e.g. HEIC on a desktop
     img.src = URL.createObjectURL(file);
-    var remove = tile.querySelector("[data-remove]");
-    remove.addEventListener("change", function () {
-      if (!tile.dataset.uploadId) {  // never arrived: nothing to keep
-        tile.remove();
-        count(card);
-        return;
-      }
-      tile.classList.toggle("is-removed", remove.checked);
-      remove.parentNode.querySelector("span").textContent = remove.checked ? text.textUndo : text.textRemove;
-      count(card);
-    });
+    wireRemove(tile);
     tile.querySelector("[data-retry]").addEventListener("click", function () {
       tile.classList.remove("is-failed");
       enqueue(card, tile, file);

@@ -398,6 +398,7 @@ def test_a_failed_upload_says_why_and_can_be_tried_again(
     expect(tiles.nth(0).get_by_text("已上传，尚未保存")).to_be_visible()
     tiles.nth(1).get_by_text("删除").click()
     expect(first.locator(".photo-tile")).to_have_count(2)
+    expect(page.get_by_text("上传失败")).to_have_count(0)  # nothing left failing
     expect(first.locator("[data-count]")).to_have_text("2")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("草稿已保存")).to_be_visible()
