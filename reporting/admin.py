@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -76,17 +76,13 @@ class TimelinessFilter(admin.SimpleListFilter):
         )
 
     def queryset(self, request, queryset):
-        if self.value() == "missing":
-            return queryset.filter(first_submitted_at__isnull=True)
-        if self.value() not in ("on_time", "late"):
-            return queryset
-        on_time = Q(pk__in=[])
-        for plan in Plan.objects.all():
-            for month in plan.months():
-                on_time |= Q(plan=plan, month=month, first_submitted_at__lt=plan.late_from(month))
         if self.value() == "on_time":
-            return queryset.filter(on_time)
-        return queryset.filter(first_submitted_at__isnull=False).exclude(on_time)
+            return queryset.on_time()
+        if self.value() == "late":
+            return queryset.late()
+        if self.value() == "missing":
+            return queryset.not_submitted()
+        return queryset
 
 
 class ActivityInline(admin.StackedInline):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, TeamMember
 from reporting.models import MonthlyReport, Plan, ReportState
+from reporting.periods import deadline_passed, is_on_time
 
 STATUS_LABELS = {
     "missing": _("Not submitted"),
@@ -32,7 +33,7 @@ def latest_due_month(now):
         (plan.late_from(month), plan, month)
         for plan in Plan.objects.all()
         for month in plan.months()
-        if plan.late_from(month) <= now
+        if deadline_passed(plan.late_from(month), now)
     ]
     if not due:
         return None
@@ -55,7 +56,7 @@ def missing_reports(plan, month):
             status = "missing"
         elif report.state == ReportState.RETURNED:
             status = "returned"
-        elif report.first_submitted_at >= late_from:
+        elif not is_on_time(report.first_submitted_at, late_from):
             status = "late"
         else:
             continue

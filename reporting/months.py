@@ -119,14 +119,16 @@ def to_do(rows):
 
 def _is_recent(late_from, at):
     """`at` is before the month turned late, or at most RECENT_DAYS after."""
-    return at < late_from or periods.whole_days(at - late_from) <= RECENT_DAYS
+    return not periods.deadline_passed(late_from, at) or (
+        periods.whole_days(at - late_from) <= RECENT_DAYS
+    )
 
 
 def _row(plan, month, report, now):
     late_from = plan.late_from(month)
     first = report.first_submitted_at if report else None
     if first is not None:
-        if first < late_from:
+        if periods.is_on_time(first, late_from):
             timing, overdue = _("Submitted on time"), False
         elif _is_recent(late_from, first):
             timing = _("Submitted %(delay)s late") % {
@@ -138,7 +140,7 @@ def _row(plan, month, report, now):
                 "date": timezone.localdate(first).isoformat()
             }
             overdue = True
-    elif now < late_from:
+    elif not periods.deadline_passed(late_from, now):
         timing = _("%(n)d day(s) left") % {"n": periods.whole_days(late_from - now)}
         overdue = False
     elif _is_recent(late_from, now):

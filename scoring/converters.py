@@ -1,4 +1,4 @@
-from scoring.rules import Quarter
+from reporting.periods import Quarter
 
 
 class QuarterConverter:

@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community, PropagandaTeam
 from reporting.models import Finding, MonthlyReport
-from reporting.periods import LOCAL
+from reporting.periods import Quarter, deadline_passed, is_on_time, local
 from scoring import rules
 from scoring.models import Inspection, InspectionResult, OfficialWarning
-from scoring.rules import Quarter
 
 
 @dataclass
@@ -55,9 +54,7 @@ def _finding(finding):
     if finding is None:
         return None
     by = finding.recorded_by.get_full_name() or finding.recorded_by.get_username()
-    return rules.Finding(
-        by=by, on=finding.recorded_at.astimezone(LOCAL).date(), reason=finding.reason
-    )
+    return rules.Finding(by=by, on=local(finding.recorded_at).date(), reason=finding.reason)
 
 
 class PlanScores:
@@ -97,9 +94,7 @@ class PlanScores:
             .select_related("recorded_by", "team")
         )
         self.team_findings = {f.team.community_id: f for f in team_findings}
-        self.inspections = list(
-            Inspection.objects.filter(plan=plan, held_on__lte=at.astimezone(LOCAL).date())
-        )
+        self.inspections = list(Inspection.objects.filter(plan=plan, held_on__lte=local(at).date()))
         results = defaultdict(dict)
         for result in InspectionResult.objects.filter(inspection__in=self.inspections):
             results[result.inspection_id][result.community_id] = result.points
@@ -110,13 +105,8 @@ class PlanScores:
         }
 
     def quarters(self):
-        """The plan's quarters that carry a duty month (S6)."""
-        duty = set(self.plan.months())
-        return [
-            Quarter(self.plan.year, n)
-            for n in (1, 2, 3, 4)
-            if duty & set(Quarter(self.plan.year, n).months)
-        ]
+        """The plan's assessed quarters (S6)."""
+        return rules.assessed_quarters(self.plan.year, self.plan.months())
 
     def assess(self, community, quarter):
         """S1–S6 for one community, worked out once per quarter."""
@@ -148,7 +138,7 @@ class PlanScores:
             )
         team = self.teams.get(community.pk)
         established = team.established_on if team else None
-        if established is not None and established > self.at.astimezone(LOCAL).date():
+        if established is not None and established > local(self.at).date():
             established = None
         team_input = rules.TeamInput(
             established_on=established,
@@ -239,10 +229,10 @@ class PlanScores:
                 cells.append(
                     RateCell(
                         month=month,
-                        due=self.at >= late_from,
+                        due=deadline_passed(late_from, self.at),
                         expected=expected,
                         received=len(firsts),
-                        on_time=sum(1 for first in firsts if first < late_from),
+                        on_time=sum(1 for first in firsts if is_on_time(first, late_from)),
                     )
                 )
             rows.append((point, members, cells))

@@ -7,50 +7,15 @@ check by hand.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from reporting.periods import describe_duration, local_midnight
+from reporting.periods import Quarter, deadline_passed, describe_duration, is_on_time
 
 CAP = 5  # S4: 封顶5分
 TOP = 3  # W2: 前三名
 STRIKES_FOR_WARNING = 3  # W3: 累计3次
-
-
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    number: int
-
-    @classmethod
-    def parse(cls, text):
-        """'2021Q2' → Quarter(2021, 2); ValueError otherwise."""
-        year, sep, number = text.upper().partition("Q")
-        if not sep or not year.isdigit() or number not in ("1", "2", "3", "4"):
-            raise ValueError(f"not a quarter: {text!r} (expected e.g. 2021Q2)")
-        return cls(int(year), int(number))
-
-    def __str__(self):
-        return f"{self.year}Q{self.number}"
-
-    @property
-    def months(self):
-        first = 3 * self.number - 2
-        return (first, first + 1, first + 2)
-
-    @property
-    def first_day(self):
-        return date(self.year, self.months[0], 1)
-
-    @property
-    def last_day(self):
-        ends = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
-        return date(self.year, *ends[self.number])
-
-    @property
-    def label(self):
-        return _("%(year)d Q%(n)d") % {"year": self.year, "n": self.number}
 
 
 @dataclass(frozen=True)
@@ -145,7 +110,7 @@ def assess_month(month: MonthInput, now: datetime) -> Item:
     """S2, S3, S5 for one duty month: an item of 0, 1 or 2 points."""
     label = month_label(month.year, month.month)
     name = _("Report of %(year)d-%(month)d") % {"year": month.year, "month": month.month}
-    if now < month.late_from:
+    if not deadline_passed(month.late_from, now):
         return Item(
             "S5", label, 0, _("%(name)s: deadline not passed yet") % {"name": name}, month.report_id
         )
@@ -157,7 +122,7 @@ def assess_month(month: MonthInput, now: datetime) -> Item:
         return Item("S3", label, 2, reason, month.report_id)
     if month.first_submitted_at is None:
         return Item("S2", label, 1, _("%(name)s not submitted") % {"name": name}, month.report_id)
-    if month.first_submitted_at >= month.late_from:
+    if not is_on_time(month.first_submitted_at, month.late_from):
         delay = describe_duration(month.first_submitted_at - month.late_from)
         reason = _("%(name)s submitted %(delay)s late") % {"name": name, "delay": delay}
         return Item("S2", label, 1, reason, month.report_id)
@@ -172,7 +137,7 @@ def assess_team(team: TeamInput, quarter: Quarter, now: datetime) -> Item:
     if team.established_on is not None and team.established_on <= quarter.last_day:
         reason = _("Propaganda team established on %(day)s") % {"day": team.established_on}
         return Item("S1", None, 0, reason)
-    if now < local_midnight(quarter.last_day + timedelta(days=1)):
+    if now < quarter.ends_at:
         return Item("S5", None, 0, _("No propaganda team yet; the quarter is not over"))
     if team.established_on is not None:
         reason = _("Propaganda team established only on %(day)s, after the quarter") % {

@@ -23,7 +23,7 @@ from reporting.periods import LOCAL
     ],
 )
 def test_m2_april_deadline(rule, submitted_at, on_time):
-    assert periods.is_on_time(submitted_at, 2021, 4, deadline_day=1) is on_time, rule
+    assert periods.is_on_time(submitted_at, periods.late_from(2021, 4, 1)) is on_time, rule
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,7 @@ def test_m3_timeliness_is_judged_on_first_submission(
     assert april.first_submitted_at == first, rule
     assert april.submitted_at == resubmitted, rule
     assert april.is_on_time is on_time, rule
+    assert MonthlyReport.objects.on_time().filter(pk=april.pk).exists() is on_time, rule
 
 
 @pytest.mark.parametrize(
@@ -93,6 +94,9 @@ def test_m2_submission_with_the_clock_frozen(rule, clock, on_time, april, people
         april.submit(people["alice"], truth_confirmed=True)
     april.refresh_from_db()
     assert april.is_on_time is on_time, rule
+    # The same rule as the office's list filters it, in SQL.
+    assert MonthlyReport.objects.on_time().filter(pk=april.pk).exists() is on_time, rule
+    assert MonthlyReport.objects.late().filter(pk=april.pk).exists() is not on_time, rule
 
 
 @pytest.mark.parametrize(

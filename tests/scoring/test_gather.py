@@ -6,10 +6,9 @@ import pytest
 import time_machine
 
 from reporting.models import Finding
-from reporting.periods import LOCAL
+from reporting.periods import LOCAL, Quarter
 from scoring.gather import PlanScores
 from scoring.models import Inspection, InspectionResult
-from scoring.rules import Quarter
 from tests.scoring.conftest import AFTER_Q2
 
 pytestmark = pytest.mark.django_db

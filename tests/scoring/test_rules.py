@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reporting.periods import LOCAL, late_from
+from reporting.periods import LOCAL, Quarter, late_from
 from scoring import rules
-from scoring.rules import Finding, MonthInput, Quarter, TeamInput
+from scoring.rules import Finding, MonthInput, TeamInput
 
 Q2 = Quarter(2021, 2)
 AFTER_Q2 = datetime(2021, 7, 10, tzinfo=LOCAL)

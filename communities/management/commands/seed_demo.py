@@ -28,11 +28,10 @@ from communities.models import (
     WorkPoint,
 )
 from reporting.models import Activity, ActivityForm, ActivityPhoto, Finding, MonthlyReport, Plan
-from reporting.periods import LOCAL
+from reporting.periods import LOCAL, Quarter
 from reporting.photos import check_photo
 from scoring.gather import PlanScores
 from scoring.models import Inspection, InspectionResult, OfficialWarning
-from scoring.rules import Quarter
 
 DEMO_PASSWORD = "luoshan-demo-2021"  # noqa: S105 (demo only; the command refuses production)
 CJK_FONTS = (

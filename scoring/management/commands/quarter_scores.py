@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reporting.models import Plan
+from reporting.periods import Quarter
 from scoring.gather import PlanScores
-from scoring.rules import Quarter
 
 
 def as_record(score):
