@@ -1,14 +1,19 @@
 """Who may see and change what: the one place that answers it.
 
-Views ask here, then answer 404 for what the user may not see at all and
-403 for what they may see but not change.
+Each rule is written here once, as a query (which communities) beside the
+yes/no answer for one object, so the two cannot drift apart. Views, the
+admin, the templates (through `viewer`) and the downloads ask here, then
+answer 404 for what the user may not see at all and 403 for what they may
+see but not change.
 """
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from communities.models import Assignment, Role
+from communities.models import Assignment, Community, Role
 
 
 @dataclass(frozen=True)
@@ -17,28 +22,61 @@ class Viewer:
     community_id: int | None = None
     work_point_id: int | None = None
 
-    @property
-    def sees_all(self):
-        return self.role in (Role.OFFICE, Role.LEADERSHIP)
+    # Reading: which communities, as a query and for one community.
 
-    @property
-    def is_office(self):
-        return self.role == Role.OFFICE
+    def community_filter(self):
+        """The communities this viewer may read, as a filter on Community."""
+        if self.sees_all:
+            return Q()
+        if self.role == Role.WORK_POINT_HEAD:
+            return Q(work_point_id=self.work_point_id)
+        if self.role == Role.COMMUNITY_STAFF:
+            return Q(pk=self.community_id)
+        return Q(pk__in=[])
 
     def can_view(self, community):
+        """The same rule as `community_filter`, for one community."""
         if self.sees_all:
             return True
         if self.role == Role.WORK_POINT_HEAD:
             return self.work_point_id == community.work_point_id
-        return self.community_id is not None and self.community_id == community.pk
+        if self.role == Role.COMMUNITY_STAFF:
+            return self.community_id == community.pk
+        return False
+
+    @property
+    def sees_all(self):
+        """The office and the leadership read every community and the quarter pages."""
+        return self.role in (Role.OFFICE, Role.LEADERSHIP)
+
+    # Changing: a community's own staff, and the office.
+
+    @property
+    def files_reports(self):
+        """Community staff file their own community's monthly reports."""
+        return self.role == Role.COMMUNITY_STAFF
+
+    @property
+    def keeps_team(self):
+        """Community staff keep their own community's propaganda team."""
+        return self.role == Role.COMMUNITY_STAFF
 
     def can_edit(self, community):
         """Only a community's own staff file its reports and keep its team."""
-        return self.role == Role.COMMUNITY_STAFF and self.community_id == community.pk
+        return self.files_reports and self.community_id == community.pk
 
     def can_see_originals(self, community):
         """Originals keep their GPS: own staff and the office only."""
         return self.is_office or self.can_edit(community)
+
+    @property
+    def is_office(self):
+        """The governance office reviews, records findings and warnings, and works the desk."""
+        return self.role == Role.OFFICE
+
+    def may_record_finding(self, report):
+        """M6: the office, on a report that has been submitted (Finding.record says the same)."""
+        return self.is_office and report.has_been_submitted
 
 
 _ROLE_ORDER = (Role.OFFICE, Role.LEADERSHIP, Role.WORK_POINT_HEAD, Role.COMMUNITY_STAFF)
@@ -67,7 +105,38 @@ def viewer_of(user):
     return viewer
 
 
+def visible_communities(user):
+    """The communities whose reports `user` may read."""
+    return Community.objects.filter(viewer_of(user).community_filter())
+
+
 def require_view(user, community):
     """404 unless `user` may read `community`, so a typed-in id reveals nothing."""
     if not viewer_of(user).can_view(community):
         raise Http404
+
+
+def require_edit(user, community):
+    """403 unless `user` files `community`'s reports (they may read it, not change it)."""
+    if not viewer_of(user).can_edit(community):
+        raise PermissionDenied
+
+
+def require_sees_all(user):
+    """403 unless `user` reads every community (the quarter pages)."""
+    if not viewer_of(user).sees_all:
+        raise PermissionDenied
+
+
+def require_office(user):
+    """403 unless `user` works at the office's desk."""
+    if not viewer_of(user).is_office:
+        raise PermissionDenied
+
+
+def own_community_id(user):
+    """The community a staff member files for; 403 for everyone else."""
+    viewer = viewer_of(user)
+    if not viewer.files_reports:
+        raise PermissionDenied
+    return viewer.community_id

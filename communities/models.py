@@ -30,21 +30,6 @@ class WorkPoint(models.Model):
         return self.name
 
 
-class CommunityQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The communities whose reports `user` may read."""
-        from communities.access import viewer_of
-
-        viewer = viewer_of(user)
-        if viewer.sees_all:
-            return self
-        if viewer.work_point_id:
-            return self.filter(work_point_id=viewer.work_point_id)
-        if viewer.community_id:
-            return self.filter(pk=viewer.community_id)
-        return self.none()
-
-
 class Community(models.Model):
     """社区: files the monthly report and keeps a propaganda team."""
 
@@ -53,8 +38,6 @@ class Community(models.Model):
         WorkPoint, models.PROTECT, related_name="communities", verbose_name=_("work point")
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    objects = CommunityQuerySet.as_manager()
 
     class Meta:
         ordering = ("work_point__position", "position", "name")

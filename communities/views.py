@@ -1,25 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities.access import viewer_of
+from communities.access import own_community_id
 from communities.context_processors import LARGE_TEXT_COOKIE
 from communities.forms import MemberFormSet, TeamForm
-from communities.models import Community, PropagandaTeam, Role
+from communities.models import Community, PropagandaTeam
 
 
 @login_required
 def team(request):
     """The staff member's own community's propaganda team."""
-    viewer = viewer_of(request.user)
-    if viewer.role != Role.COMMUNITY_STAFF:
-        raise PermissionDenied
-    community = get_object_or_404(Community, pk=viewer.community_id)
+    community = get_object_or_404(Community, pk=own_community_id(request.user))
     team = PropagandaTeam.objects.filter(community=community).first() or PropagandaTeam(
         community=community
     )

@@ -182,6 +182,15 @@ class MonthlyReport(models.Model):
         return self.state in EDITABLE_STATES
 
     @property
+    def is_returned(self):
+        return self.state == ReportState.RETURNED
+
+    @property
+    def has_been_submitted(self):
+        """Submitted at least once (returned and accepted reports too): open to a finding (M6)."""
+        return self.state != ReportState.DRAFT
+
+    @property
     def late_from(self):
         return self.plan.late_from(self.month)
 
@@ -828,6 +837,11 @@ class Finding(models.Model):
             locked = type(target).objects.select_for_update().get(pk=target.pk)
             if report is not None:
                 locked._check_version(version, CHANGED_SINCE_SEEN)
+                if not locked.has_been_submitted:
+                    raise ValidationError(
+                        _("A draft cannot be found falsified: it has not been submitted."),
+                        code="not_submitted",
+                    )
             if cls.objects.active().filter(report=report, team=team).exists():
                 raise ValidationError(
                     _("It is already found falsified; withdraw that finding first."),

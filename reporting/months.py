@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting import periods
-from reporting.models import MonthlyReport, Plan, ReportState
+from reporting.models import MonthlyReport, Plan
 
 # A month overdue this long or less reads "已逾期3天" (a late report "逾期1天3小时报送")
 # and, from an earlier year, stays on this year's page; beyond it the card names
@@ -38,11 +38,11 @@ class MonthRow:
 
     @property
     def needs_action(self):
-        return self.report is None or self.report.state in (ReportState.DRAFT, ReportState.RETURNED)
+        return self.report is None or self.report.is_editable
 
     @property
     def is_returned(self):
-        return self.report is not None and self.report.state == ReportState.RETURNED
+        return self.report is not None and self.report.is_returned
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communities.access import require_view, viewer_of
-from communities.models import Community, Role
+from communities.access import (
+    own_community_id,
+    require_edit,
+    require_view,
+    viewer_of,
+    visible_communities,
+)
+from communities.models import Community
 from reporting.forms import (
     ActivityFormSet,
     PhotoUploadForm,
@@ -27,7 +33,7 @@ from scoring.rules import current_quarter
 @require_GET
 def home(request):
     viewer = viewer_of(request.user)
-    if viewer.role == Role.COMMUNITY_STAFF:
+    if viewer.files_reports:
         community = get_object_or_404(
             Community.objects.select_related("work_point"), pk=viewer.community_id
         )
@@ -52,7 +58,7 @@ def home(request):
         return render(request, "reporting/no_role.html", status=403)
     plans, plan = Plan.pick(request.GET.get("year", ""), timezone.localdate())
     context = {"plans": plans, "plan": plan}
-    communities = Community.objects.visible_to(request.user).select_related("work_point")
+    communities = visible_communities(request.user).select_related("work_point")
     reports = MonthlyReport.objects.filter(plan=plan, community__in=communities) if plan else []
     by_cell = {(r.community_id, r.month): r for r in reports}
     context["grid"] = (
@@ -70,9 +76,7 @@ def home(request):
 @require_POST
 def start_report(request):
     """Open (or reopen) the staff member's own report for a month of a plan."""
-    viewer = viewer_of(request.user)
-    if viewer.role != Role.COMMUNITY_STAFF:
-        raise PermissionDenied
+    community_id = own_community_id(request.user)
     form = StartReportForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -80,7 +84,7 @@ def start_report(request):
     month = form.cleaned_data["month"]
     if month not in plan.months():
         raise Http404
-    report = MonthlyReport.start(viewer.community_id, plan, month, by=request.user)
+    report = MonthlyReport.start(community_id, plan, month, by=request.user)
     return redirect(report)
 
 
@@ -115,8 +119,7 @@ def report(request, pk):
     report = _report_for(request, pk)
     may_edit = viewer_of(request.user).can_edit(report.community)
     if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied
+        require_edit(request.user, report.community)
         return _save_report(request, report)
     formset = report_form = None
     if may_edit and report.is_editable:
@@ -194,6 +197,7 @@ def _anchor(problem):
 
 def _render_report(request, report, formset, report_form, summary=(), stale=False):
     findings = list(report.findings.select_related("recorded_by", "withdrawn_by"))
+    active_finding = next((f for f in findings if f.is_active), None)
     return render(
         request,
         "reporting/report.html",
@@ -206,7 +210,8 @@ def _render_report(request, report, formset, report_form, summary=(), stale=Fals
             "activities": report.activities.prefetch_related("photos"),
             "events": report.events.select_related("actor"),
             "findings": findings,
-            "active_finding": next((f for f in findings if f.is_active), None),
+            "may_record_finding": active_finding is None
+            and viewer_of(request.user).may_record_finding(report),
             "max_photos": settings.PHOTOS_PER_ACTIVITY,
         },
     )
@@ -221,8 +226,7 @@ def upload_photo(request, pk):
     the answer is JSON, with the reason in Chinese when it is refused.
     """
     report = _report_for(request, pk)
-    if not viewer_of(request.user).can_edit(report.community):
-        raise PermissionDenied
+    require_edit(request.user, report.community)
     form = PhotoUploadForm(request.POST, request.FILES, report=report)
     if not form.is_valid():
         refusals = form.errors.as_data().values()

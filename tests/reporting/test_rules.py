@@ -7,6 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from communities.access import viewer_of
 from reporting.models import ActivityChange, MonthlyReport, ReportEvent, ReportState, Revision
 from reporting.periods import LOCAL
 from tests.conftest import add_activity
@@ -248,6 +249,30 @@ def test_m6_a_falsification_finding_is_not_a_deletion(rule, start, april, people
         True,
     )
     assert april.events.last().action == "falsified"
+
+
+@pytest.mark.parametrize(
+    ("rule", "start", "recorded"),
+    [
+        ("M6 a draft was never submitted: nothing to find", "draft", False),
+        ("M6 a submitted report can be found falsified", "submitted", True),
+        ("M6 a returned report was submitted: it can be", "returned", True),
+        ("M6 an accepted report can be found falsified", "accepted", True),
+    ],
+)
+def test_m6_only_a_report_once_submitted_can_be_found_falsified(
+    rule, start, recorded, april, people
+):
+    """Finding.record enforces it; the page's answer (Viewer.may_record_finding) agrees."""
+    SETUPS[start](april, people)
+    assert viewer_of(people["office"]).may_record_finding(april) is recorded, rule
+    if recorded:
+        april.mark_falsified(people["office"], "照片重复使用")
+    else:
+        with pytest.raises(ValidationError, match="草稿"):
+            april.mark_falsified(people["office"], "照片重复使用")
+    assert april.findings.exists() is recorded, rule
+    assert april.events.filter(action="falsified").exists() is recorded, rule
 
 
 @pytest.mark.parametrize(
