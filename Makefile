@@ -30,6 +30,7 @@ test: system-test $(INSTALLED) $(NPM_INSTALLED) messages
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 $(INSTALLED): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

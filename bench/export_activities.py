@@ -34,10 +34,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from communities.models import Community, WorkPoint  # noqa: E402
+from core.spreadsheets import export_resource  # noqa: E402
 from reporting.models import Activity, MonthlyReport, Plan  # noqa: E402
 from reporting.periods import LOCAL  # noqa: E402
 from reporting.resources import ActivityResource  # noqa: E402
-from reporting.spreadsheets import export_resource  # noqa: E402
 
 
 def fill(total):

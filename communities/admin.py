@@ -8,8 +8,8 @@ from communities.models import (
     TeamMember,
     WorkPoint,
 )
-from luoshan.admin import AuditedAdmin, ExcelExportMixin
-from reporting.resources import CommunityResource
+from communities.resources import CommunityResource
+from core.admin import AuditedAdmin, ExcelExportMixin
 
 
 @admin.register(WorkPoint)

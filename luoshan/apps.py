@@ -1,5 +1,12 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 
 
 class LuoshanAdminConfig(AdminConfig):
     default_site = "luoshan.admin.LuoshanAdminSite"
+
+
+class LuoshanConfig(AppConfig):
+    """The project on top of the apps: settings, URLs, the admin site, the demo data."""
+
+    name = "luoshan"

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "communities",
     "reporting",
     "scoring",
+    "luoshan.apps.LuoshanConfig",
 ]
 
 MIDDLEWARE = [
@@ -174,8 +175,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 100
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Django's own two handlers, shortening an upload's name before it names a temporary file.
 FILE_UPLOAD_HANDLERS = [
-    "luoshan.uploads.ShortNameMemoryFileUploadHandler",
-    "luoshan.uploads.ShortNameTemporaryFileUploadHandler",
+    "core.uploads.ShortNameMemoryFileUploadHandler",
+    "core.uploads.ShortNameTemporaryFileUploadHandler",
 ]
 PHOTO_MAX_BYTES = 20 * 1024 * 1024
 PHOTOS_PER_ACTIVITY = 9

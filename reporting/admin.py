@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
-from luoshan.admin import AuditedAdmin, ExcelExportMixin
+from core.admin import AuditedAdmin, ExcelExportMixin
+from core.spreadsheets import spool, write_rows, xlsx_response
 from reporting import attachment2
 from reporting.forms import MonthForm
 from reporting.imports import Attachment2Resource, Attachment2Workbook
@@ -21,7 +22,6 @@ from reporting.missing import missing_reports
 from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport, Plan, ReportEvent
 from reporting.photo_zip import month_photos_zip
 from reporting.resources import ActivityResource, MonthlyReportResource
-from reporting.spreadsheets import spool, write_rows, xlsx_response
 
 
 def plan_month_or_none(request):

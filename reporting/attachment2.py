@@ -13,6 +13,8 @@ from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from reporting import periods
+
 TITLE = "反诈骗活动开展情况报表"
 HEADERS = ("序号", "时间", "地点", "开展形式", "参加人数", "图片说明")
 NOTE = (
@@ -56,7 +58,7 @@ def fill_sheet(sheet, report):
     _text(sheet["A2"], f"社区（盖章）：{report.community.name}")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
     sheet["E2"] = "报送时间：" + (
-        f"{submitted.astimezone():%Y年%m月%d日 %H:%M}" if submitted else "未报送"
+        f"{periods.local(submitted):%Y年%m月%d日 %H:%M}" if submitted else "未报送"
     )
     sheet.merge_cells(start_row=2, start_column=5, end_row=2, end_column=last_column)
     sheet.append([*HEADERS, "图片"])
@@ -69,7 +71,7 @@ def fill_sheet(sheet, report):
         row = 3 + number
         values = (
             number,
-            f"{activity.held_at.astimezone():%Y-%m-%d %H:%M}",
+            f"{periods.local(activity.held_at):%Y-%m-%d %H:%M}",
             activity.place,
             activity.form_label,
             activity.participants,

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from luoshan.uploads import short_name
+from core.uploads import short_name
 from reporting.periods import LOCAL
 
 # Pillow's format name → the content type the original is served with.

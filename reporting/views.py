@@ -26,7 +26,6 @@ from reporting.forms import (
 )
 from reporting.models import ActivityPhoto, MonthlyReport, Plan, StagedPhoto
 from reporting.months import choose_year, month_rows, still_open, to_do
-from scoring.rules import current_quarter
 
 
 @login_required
@@ -49,9 +48,6 @@ def home(request):
             "rows": rows,
             "still_open": earlier,
             "to_do": to_do([*earlier, *rows]),
-            "quarter": current_quarter(plan.year, plan.months(), timezone.localdate())
-            if plan
-            else None,
         }
         return render(request, "reporting/home_staff.html", context)
     if viewer.role is None:

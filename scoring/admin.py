@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from luoshan.admin import AuditedAdmin
+from core.admin import AuditedAdmin
 from scoring.models import Inspection, InspectionResult, OfficialWarning
 
 

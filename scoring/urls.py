@@ -8,6 +8,7 @@ register_converter(QuarterConverter, "quarter")
 app_name = "scoring"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("ours/", views.our_ledger, name="our_ledger"),
     path("<quarter:quarter>/", views.quarter_page, name="quarter"),
     path("<quarter:quarter>.xlsx", views.quarter_xlsx, name="quarter_xlsx"),
     path("<quarter:quarter>/work-points/", views.work_points, name="work_points"),

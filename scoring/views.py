@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communities.access import require_view, viewer_of
+from communities.access import own_community_id, require_view, viewer_of
 from communities.models import Community, PropagandaTeam
 from reporting.models import Finding, MonthlyReport, Plan
 from scoring import charts, rules
@@ -134,6 +134,17 @@ def ledger(request, quarter, pk):
             "interview_form": InterviewForm(),
         },
     )
+
+
+@login_required
+@require_GET
+def our_ledger(request):
+    """From a community's home page: its ledger for the quarter to look at today."""
+    community_id = own_community_id(request.user)
+    year = request.GET.get("year", "")
+    plan = get_object_or_404(Plan, year=int(year) if year.isdigit() else timezone.localdate().year)
+    quarter = rules.current_quarter(plan.year, plan.months(), timezone.localdate())
+    return redirect("scoring:ledger", quarter, community_id)
 
 
 @login_required

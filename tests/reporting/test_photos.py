@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image, ImageStat
 
-from luoshan.uploads import (
+from core.uploads import (
     MAX_EXTENSION_BYTES,
     MAX_NAME_BYTES,
     ShortNameTemporaryFileUploadHandler,

@@ -99,9 +99,11 @@ def test_filter_by_work_point_and_sort(client, people, places, q2):
 def test_staff_see_their_ledger_from_home(client, people, places, q2):
     client.force_login(people["alice"])
     home = client.get(reverse("home")).content.decode()
+    link = f"{reverse('scoring:our_ledger')}?year=2021"
+    assert link in home
     # On 10 July the current quarter is Q3: everything in it still pending.
     current = reverse("scoring:ledger", args=["2021Q3", places["a"].pk])
-    assert current in home
+    assert client.get(link).url == current
     assert "待定" in client.get(current).content.decode()
     page = client.get(reverse("scoring:ledger", args=["2021Q2", places["a"].pk])).content.decode()
     assert "宣讲队伍于2021-03-20建立" in page

@@ -55,7 +55,7 @@ def test_demo_data_is_a_realistic_mix_and_idempotent(settings, client):
 
 def test_demo_photos_are_drawn_without_a_cjk_font_too(plan, places, people):
     """On a machine without Noto CJK the demo still draws its photos (in Latin letters)."""
-    from communities.management.commands.seed_demo import Command
+    from luoshan.management.commands.seed_demo import Command
     from reporting.models import MonthlyReport
     from reporting.photos import check_photo
     from tests.conftest import add_activity

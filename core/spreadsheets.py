@@ -9,6 +9,7 @@ to a temporary file, so 100,000 rows never sit in memory at once.
 import tempfile
 
 from django.http import FileResponse
+from import_export import widgets
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -24,6 +25,11 @@ def cell(sheet, value, bold=False):
     if bold:
         written.font = Font(bold=True)
     return written
+
+
+def number():
+    """A django-import-export column whose numbers stay numbers in the sheet, not text."""
+    return widgets.IntegerWidget(coerce_to_string=False)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -27,6 +27,7 @@ from communities.models import (
     TeamMember,
     WorkPoint,
 )
+from reporting import periods
 from reporting.models import Activity, ActivityForm, ActivityPhoto, Finding, MonthlyReport, Plan
 from reporting.periods import LOCAL, Quarter
 from reporting.photos import check_photo
@@ -276,7 +277,7 @@ class Command(BaseCommand):
                 (90, 480), f"Anti-fraud {activity.held_at:%Y-%m-%d}", font=font, fill=(176, 20, 30)
             )
         exif = Image.Exif()
-        exif[306] = activity.held_at.astimezone(LOCAL).strftime("%Y:%m:%d %H:%M:%S")
+        exif[306] = periods.local(activity.held_at).strftime("%Y:%m:%d %H:%M:%S")
         out = io.BytesIO()
         image.save(out, "JPEG", quality=80, exif=exif)
         return SimpleUploadedFile(
