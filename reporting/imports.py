@@ -143,7 +143,7 @@ class Attachment2Resource(resources.ModelResource):
             if not str(row[column] or "").strip():
                 errors.append(_("%(column)s is empty") % {"column": column})
         plan = held_at and Plan.objects.filter(year=held_at.year).first()
-        if held_at and (plan is None or held_at.month not in plan.months()):
+        if held_at and (plan is None or not plan.carries_duty(held_at.month)):
             errors.append(
                 _("no report is due for %(year)d-%(month)02d")
                 % {"year": held_at.year, "month": held_at.month}

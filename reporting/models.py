@@ -51,6 +51,10 @@ class Plan(models.Model):
     def months(self):
         return sorted(set(self.duty_months))
 
+    def carries_duty(self, month):
+        """M7: whether `month` of this year has a report due."""
+        return month in self.duty_months
+
     @classmethod
     def pick(cls, wanted_year, today):
         """All plans, and the one a page shows: the year asked for, else the
@@ -492,6 +496,8 @@ class MonthlyReport(models.Model):
     @classmethod
     def start(cls, community_id, plan, month, by):
         """The community's report for the month, opened as a draft if there is none yet."""
+        if not plan.carries_duty(month):
+            raise ValidationError(_("No report is due for that month."), code="no_duty")
         with transaction.atomic():
             report, created = cls.objects.get_or_create(
                 community_id=community_id, plan=plan, month=month

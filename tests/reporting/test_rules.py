@@ -295,3 +295,8 @@ def test_m7_only_the_plans_months_carry_a_report(
     assert MonthlyReport.objects.filter(month=month).exists() is due, rule
     page = client.get(reverse("home")).content.decode()
     assert (f"2021年{month}月" in page) is due, rule
+    if not due:  # the model refuses it too, whoever asks
+        with pytest.raises(ValidationError, match="没有报表任务"):
+            MonthlyReport.start(
+                people["alice"].assignment.community_id, plan, month, people["alice"]
+            )
