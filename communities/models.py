@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -178,7 +179,8 @@ class AccessEvent(models.Model):
         verbose_name_plural = _("login records")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+        at = timezone.localtime(self.at)
+        return f"{at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
 
     @property
     def succeeded(self):

@@ -353,7 +353,7 @@ class MonthlyReport(models.Model):
             by,
             ReportEvent.Action.IMPORTED,
             note=_("Imported from %(source)s; submitted by e-mail at %(at)s")
-            % {"source": source, "at": timezone.localtime(submitted_at).strftime("%Y-%m-%d %H:%M")},
+            % {"source": source, "at": periods.local(submitted_at).strftime("%Y-%m-%d %H:%M")},
             changes=lambda locked: {
                 "first_submitted_at": submitted_at,
                 "submitted_at": submitted_at,
@@ -487,7 +487,7 @@ class MonthlyReport(models.Model):
             "This report was already submitted at %(at)s by %(who)s; "
             "the changes on your page were not saved."
         ) % {
-            "at": timezone.localtime(self.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            "at": periods.local(self.submitted_at).strftime("%Y-%m-%d %H:%M"),
             "who": self.submitted_by.get_full_name() or self.submitted_by.username
             if self.submitted_by
             else "—",
@@ -560,7 +560,7 @@ class ReportEvent(models.Model):
         verbose_name_plural = _("report history")
 
     def __str__(self):
-        return f"{self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {periods.local(self.at):%Y-%m-%d %H:%M}"
 
 
 class ActivityForm(models.TextChoices):

@@ -7,7 +7,6 @@ except for the months that still ask something of the community.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting import periods
@@ -137,7 +136,7 @@ def _row(plan, month, report, now):
             overdue = True
         else:
             timing = _("Submitted late on %(date)s") % {
-                "date": timezone.localdate(first).isoformat()
+                "date": periods.local(first).date().isoformat()
             }
             overdue = True
     elif not periods.deadline_passed(late_from, now):

@@ -1,8 +1,11 @@
 """communities.access: each rule once, as a query beside the yes/no answer for one object."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from communities.access import viewer_of, visible_communities
+from communities.models import AccessEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +49,10 @@ def test_named_answers_by_role(who, keeps_team, edits, originals, sees_all, offi
     for key in ("a", "b", "c"):
         assert viewer.can_edit(places[key]) is (key in edits), (who, key)
         assert viewer.can_see_originals(places[key]) is (key in originals), (who, key)
+
+
+def test_a_login_record_names_its_time_in_luoshan(db):
+    """A record made at 16:30 UTC on 1 May reads 00:30 on 2 May, as the office lives it."""
+    event = AccessEvent(kind=AccessEvent.Kind.LOGIN, username="alice")
+    event.at = datetime(2021, 5, 1, 16, 30, tzinfo=UTC)
+    assert str(event).startswith("2021-05-02 00:30")
