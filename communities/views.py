@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +9,7 @@ from communities.access import own_community_id
 from communities.context_processors import LARGE_TEXT_COOKIE
 from communities.forms import MemberFormSet, TeamForm
 from communities.models import Community, PropagandaTeam
+from core.http import redirect_back
 
 
 @login_required
@@ -52,10 +52,7 @@ def team(request):
 @require_POST
 def text_size(request):
     """大字模式: a switch remembered in a cookie, for older staff (适老化)."""
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
-    response = redirect(target)
+    response = redirect_back(request, "/", field="next")
     if request.POST.get("large") == "1":
         response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
     else:

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 from communities.access import (
     own_community_id,
     require_edit,
+    require_office,
     require_view,
     viewer_of,
     visible_communities,
 )
-from communities.models import Community
+from communities.models import Community, PropagandaTeam
+from core.http import redirect_back
 from reporting.forms import (
     ActivityFormSet,
     PhotoUploadForm,
@@ -24,7 +26,7 @@ from reporting.forms import (
     StartReportForm,
     photos_anchor,
 )
-from reporting.models import ActivityPhoto, MonthlyReport, Plan, StagedPhoto
+from reporting.models import ActivityPhoto, Finding, MonthlyReport, Plan, StagedPhoto
 from reporting.months import choose_year, month_rows, still_open, to_do
 
 
@@ -78,7 +80,7 @@ def start_report(request):
         raise Http404
     plan = get_object_or_404(Plan, year=form.cleaned_data["year"])
     month = form.cleaned_data["month"]
-    if month not in plan.months():
+    if not plan.carries_duty(month):
         raise Http404
     report = MonthlyReport.start(community_id, plan, month, by=request.user)
     return redirect(report)
@@ -287,3 +289,60 @@ def photo(request, pk, variant):
             f'attachment; filename="photo-{photo.pk}.{field.name.rsplit(".", 1)[-1]}"'
         )
     return response
+
+
+def _act(request, action, success):
+    """Run an office action on the form's reason; a refusal becomes a message, never a 500."""
+    try:
+        action(request.POST.get("reason", ""))
+    except ValidationError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+
+
+@login_required
+@require_POST
+def report_finding(request, pk):
+    """M6: the office finds a report falsified, with a reason."""
+    require_office(request.user)
+    report = get_object_or_404(MonthlyReport, pk=pk)
+    seen = request.POST.get("version", "")
+    version = int(seen) if seen.isdigit() else 0
+    _act(
+        request,
+        lambda reason: report.mark_falsified(request.user, reason, version=version),
+        _("The report is recorded as falsified."),
+    )
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def team_finding(request, pk):
+    """S3: the office finds a community's team exists only on paper."""
+    require_office(request.user)
+    team = get_object_or_404(PropagandaTeam, community_id=pk)
+    _act(
+        request,
+        lambda reason: Finding.record(by=request.user, reason=reason, team=team),
+        _("The team is recorded as existing only on paper."),
+    )
+    return redirect_back(request, "home")
+
+
+@login_required
+@require_POST
+def withdraw_finding(request, pk):
+    """M6, S3: the office withdraws a finding, with a reason; the history keeps both."""
+    require_office(request.user)
+    finding = get_object_or_404(Finding.objects.select_related("report", "team"), pk=pk)
+    _act(
+        request,
+        lambda reason: finding.withdraw(request.user, reason),
+        _("The finding is withdrawn."),
+    )
+    if finding.report_id:
+        return redirect(finding.report)
+    return redirect_back(request, "home")

@@ -7,7 +7,7 @@ asks the rules, and hands the pages and the command what they show.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
@@ -18,13 +18,31 @@ from scoring import rules
 from scoring.models import Inspection, InspectionResult, OfficialWarning
 
 
+@dataclass(frozen=True)
+class RankedEvent:
+    """One ranked event of the year: a quarter or an inspection (W1)."""
+
+    label: str
+    day: date
+    totals: dict  # community id → points
+
+
+@dataclass(frozen=True)
+class Placing:
+    """A community's result in one ranked event: its rank, and whether it is a strike (W2)."""
+
+    label: str
+    rank: int
+    in_top_three: bool
+
+
 @dataclass
 class CommunityScore:
     community: Community
     assessment: rules.Assessment
     rank: int = 0
     top_three: bool = False
-    placings: list = field(default_factory=list)  # (label, in the worst three) of the year
+    placings: list[Placing] = field(default_factory=list)  # in the year's events so far
     warning: OfficialWarning | None = None
 
     @property
@@ -34,27 +52,33 @@ class CommunityScore:
     @property
     def strikes(self):
         """W3: the labels of the placings that count as strikes."""
-        return [label for label, top in self.placings if top]
+        return [placing.label for placing in self.placings if placing.in_top_three]
 
     @property
     def warning_due(self):
-        return rules.warning_due(rules.strikes(top for _label, top in self.placings))
+        return rules.warning_due(rules.strikes(p.in_top_three for p in self.placings))
+
+    @property
+    def warning_outstanding(self):
+        """W3: a warning is due and has not been issued yet."""
+        return self.warning_due and self.warning is None
 
 
 @dataclass(frozen=True)
-class Placing:
-    """One ranked event of the year: a quarter or an inspection (W1)."""
+class InspectionRow:
+    """A community's line on an inspection's page (W1, W2)."""
 
-    label: str
-    day: object
-    totals: dict  # community id → points
+    community: Community
+    points: int
+    rank: int
+    in_top_three: bool
 
 
-def _finding(finding):
+def _finding_input(finding):
     if finding is None:
         return None
     by = finding.recorded_by.get_full_name() or finding.recorded_by.get_username()
-    return rules.Finding(by=by, on=local(finding.recorded_at).date(), reason=finding.reason)
+    return rules.FindingInput(by=by, on=local(finding.recorded_at).date(), reason=finding.reason)
 
 
 class PlanScores:
@@ -132,7 +156,7 @@ class PlanScores:
                     month=month,
                     late_from=self.plan.late_from(month),
                     first_submitted_at=first,
-                    finding=_finding(self.report_findings.get(report.pk)) if report else None,
+                    finding=_finding_input(self.report_findings.get(report.pk)) if report else None,
                     report_id=report.pk if report else None,
                 )
             )
@@ -142,14 +166,14 @@ class PlanScores:
             established = None
         team_input = rules.TeamInput(
             established_on=established,
-            finding=_finding(self.team_findings.get(community.pk)),
+            finding=_finding_input(self.team_findings.get(community.pk)),
         )
         return rules.assess_quarter(quarter, months, team_input, self.at)
 
-    def placings(self, until: Quarter):
+    def ranked_events(self, until: Quarter):
         """W1: the year's quarters up to `until` and its inspections up to its last day."""
-        placings = [
-            Placing(
+        events = [
+            RankedEvent(
                 label=q.label,
                 day=q.last_day,
                 totals={c.pk: self.assess(c, q).total for c in self.communities},
@@ -157,8 +181,8 @@ class PlanScores:
             for q in self.quarters()
             if q.number <= until.number
         ]
-        placings += [
-            Placing(
+        events += [
+            RankedEvent(
                 label=_("Inspection %(day)s %(title)s") % {"day": i.held_on, "title": i.title},
                 day=i.held_on,
                 totals={c.pk: self.inspection_totals[i.pk].get(c.pk, 0) for c in self.communities},
@@ -166,7 +190,7 @@ class PlanScores:
             for i in self.inspections
             if i.held_on <= until.last_day
         ]
-        return sorted(placings, key=lambda p: p.day)
+        return sorted(events, key=lambda event: event.day)
 
     def quarter_scores(self, quarter):
         """The quarter page: every community, ranked, with its strikes so far (W1–W3)."""
@@ -175,9 +199,9 @@ class PlanScores:
         for pk, (rank, top) in ranked.items():
             scores[pk].rank, scores[pk].top_three = rank, top
             scores[pk].warning = self.warnings.get(pk)
-        for placing in self.placings(quarter):
-            for pk, (_rank, top) in rules.rank_all(placing.totals).items():
-                scores[pk].placings.append((placing.label, top))
+        for event in self.ranked_events(quarter):
+            for pk, (rank, top) in rules.rank_all(event.totals).items():
+                scores[pk].placings.append(Placing(event.label, rank, top))
         return sorted(
             scores.values(),
             key=lambda s: (
@@ -194,8 +218,8 @@ class PlanScores:
         }
         ranked = rules.rank_all(totals)
         return sorted(
-            ((c, totals[c.pk], *ranked[c.pk]) for c in self.communities),
-            key=lambda row: (row[2], row[0].name),
+            (InspectionRow(c, totals[c.pk], *ranked[c.pk]) for c in self.communities),
+            key=lambda row: (row.rank, row.community.name),
         )
 
     def trend(self, community):

@@ -1,9 +1,9 @@
 """The quarterly assessment (S1–S6) and the ranking and warnings (W1–W3).
 
 Plain functions over plain values: no ORM, no request. `scoring.gather`
-collects the inputs from the database; these functions decide. Every
-deduction is an item with its rule, its month and a reason a person can
-check by hand.
+collects the inputs from the database; these functions decide. Every rule
+checked is a line of the ledger with its rule, its month, its points (0 when
+nothing is deducted) and a reason a person can check by hand.
 """
 
 from dataclasses import dataclass
@@ -16,11 +16,12 @@ from reporting.periods import Quarter, deadline_passed, describe_duration, is_on
 CAP = 5  # S4: 封顶5分
 TOP = 3  # W2: 前三名
 STRIKES_FOR_WARNING = 3  # W3: 累计3次
+PENDING = "S5"  # S5: not judged yet
 
 
 @dataclass(frozen=True)
-class Finding:
-    """A falsification finding (弄虚作假): who recorded it, when, and why."""
+class FindingInput:
+    """A falsification finding (弄虚作假) as the rules read it: who recorded it, when, and why."""
 
     by: str
     on: date
@@ -35,19 +36,20 @@ class MonthInput:
     month: int
     late_from: datetime
     first_submitted_at: datetime | None = None
-    finding: Finding | None = None
+    finding: FindingInput | None = None
     report_id: int | None = None
 
 
 @dataclass(frozen=True)
 class TeamInput:
     established_on: date | None = None
-    finding: Finding | None = None
+    finding: FindingInput | None = None
 
 
 @dataclass(frozen=True)
-class Item:
-    """One deduction (or one pending month, with zero points)."""
+class Line:
+    """One line of the ledger: a rule checked, its points (0 when nothing is
+    deducted) and its reason; for a month, the report it is about."""
 
     rule: str
     month: str | None
@@ -55,28 +57,37 @@ class Item:
     reason: str
     report_id: int | None = None
 
+    @property
+    def is_pending(self):
+        """S5: not judged yet (its deadline, or the quarter, has not passed)."""
+        return self.rule == PENDING
+
+    @property
+    def deducts(self):
+        return self.points > 0
+
 
 @dataclass(frozen=True)
 class Assessment:
     """Every line checked for a community in a quarter, deducting or not."""
 
     assessed: bool
-    lines: tuple[Item, ...] = ()
+    lines: tuple[Line, ...] = ()
 
     @property
-    def items(self):
-        """The deductions."""
-        return tuple(line for line in self.lines if line.points > 0)
+    def deductions(self):
+        """The lines that cost points."""
+        return tuple(line for line in self.lines if line.deducts)
 
     @property
     def pending(self):
         """S5: what cannot be judged yet."""
-        return tuple(line for line in self.lines if line.rule == "S5")
+        return tuple(line for line in self.lines if line.is_pending)
 
     @property
     def total(self):
-        """S4: the sum of the items, capped at 5."""
-        return min(CAP, sum(item.points for item in self.items))
+        """S4: the sum of the deductions, capped at 5."""
+        return min(CAP, sum(line.points for line in self.deductions))
 
 
 def assessed_quarters(year, duty_months):
@@ -106,45 +117,44 @@ def _finding_words(finding):
     }
 
 
-def assess_month(month: MonthInput, now: datetime) -> Item:
-    """S2, S3, S5 for one duty month: an item of 0, 1 or 2 points."""
+def assess_month(month: MonthInput, now: datetime) -> Line:
+    """S2, S3, S5 for one duty month: a line of 0, 1 or 2 points."""
     label = month_label(month.year, month.month)
     name = _("Report of %(year)d-%(month)d") % {"year": month.year, "month": month.month}
     if not deadline_passed(month.late_from, now):
-        return Item(
-            "S5", label, 0, _("%(name)s: deadline not passed yet") % {"name": name}, month.report_id
-        )
+        reason = _("%(name)s: deadline not passed yet") % {"name": name}
+        return Line(PENDING, label, 0, reason, month.report_id)
     if month.finding is not None:
         reason = _("%(name)s found falsified (%(finding)s): deduction doubled") % {
             "name": name,
             "finding": _finding_words(month.finding),
         }
-        return Item("S3", label, 2, reason, month.report_id)
+        return Line("S3", label, 2, reason, month.report_id)
     if month.first_submitted_at is None:
-        return Item("S2", label, 1, _("%(name)s not submitted") % {"name": name}, month.report_id)
+        return Line("S2", label, 1, _("%(name)s not submitted") % {"name": name}, month.report_id)
     if not is_on_time(month.first_submitted_at, month.late_from):
         delay = describe_duration(month.first_submitted_at - month.late_from)
         reason = _("%(name)s submitted %(delay)s late") % {"name": name, "delay": delay}
-        return Item("S2", label, 1, reason, month.report_id)
-    return Item("S2", label, 0, _("%(name)s submitted on time") % {"name": name}, month.report_id)
+        return Line("S2", label, 1, reason, month.report_id)
+    return Line("S2", label, 0, _("%(name)s submitted on time") % {"name": name}, month.report_id)
 
 
-def assess_team(team: TeamInput, quarter: Quarter, now: datetime) -> Item:
+def assess_team(team: TeamInput, quarter: Quarter, now: datetime) -> Line:
     """S1 and S3 for the propaganda team."""
     if team.finding is not None:
         reason = _("Propaganda team found to exist only on paper (%(finding)s): deduction doubled")
-        return Item("S3", None, 2, reason % {"finding": _finding_words(team.finding)})
+        return Line("S3", None, 2, reason % {"finding": _finding_words(team.finding)})
     if team.established_on is not None and team.established_on <= quarter.last_day:
         reason = _("Propaganda team established on %(day)s") % {"day": team.established_on}
-        return Item("S1", None, 0, reason)
+        return Line("S1", None, 0, reason)
     if now < quarter.ends_at:
-        return Item("S5", None, 0, _("No propaganda team yet; the quarter is not over"))
+        return Line(PENDING, None, 0, _("No propaganda team yet; the quarter is not over"))
     if team.established_on is not None:
         reason = _("Propaganda team established only on %(day)s, after the quarter") % {
             "day": team.established_on
         }
-        return Item("S1", None, 1, reason)
-    return Item("S1", None, 1, _("No propaganda team established"))
+        return Line("S1", None, 1, reason)
+    return Line("S1", None, 1, _("No propaganda team established"))
 
 
 def assess_quarter(quarter: Quarter, months, team: TeamInput, now: datetime) -> Assessment:

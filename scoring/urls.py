@@ -14,15 +14,8 @@ urlpatterns = [
     path("<quarter:quarter>/work-points/", views.work_points, name="work_points"),
     path("<quarter:quarter>/communities/<int:pk>/", views.ledger, name="ledger"),
     path(
-        "<quarter:quarter>/communities/<int:pk>/team-finding/",
-        views.team_finding,
-        name="team_finding",
-    ),
-    path(
         "<quarter:quarter>/communities/<int:pk>/warning/", views.issue_warning, name="issue_warning"
     ),
     path("inspections/<int:pk>/", views.inspection, name="inspection"),
-    path("reports/<int:pk>/finding/", views.report_finding, name="report_finding"),
-    path("findings/<int:pk>/withdraw/", views.withdraw_finding, name="withdraw_finding"),
     path("warnings/<int:pk>/interview/", views.record_interview, name="record_interview"),
 ]

@@ -1,34 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communities.access import own_community_id, require_view, viewer_of
+from communities.access import own_community_id, require_office, require_sees_all, require_view
 from communities.models import Community, PropagandaTeam
-from reporting.models import Finding, MonthlyReport, Plan
+from core.http import redirect_back
+from core.spreadsheets import XLSX
+from reporting.models import Finding, Plan
 from scoring import charts, rules
 from scoring.forms import FindingForm, InterviewForm, QuarterFilterForm, WarningForm
 from scoring.gather import PlanScores
 from scoring.models import Inspection, OfficialWarning
 from scoring.xlsx import quarter_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require_reader(user):
-    """The quarter pages are for the office and the leadership."""
-    if not viewer_of(user).sees_all:
-        raise PermissionDenied
-
-
-def _require_office(user):
-    if not viewer_of(user).is_office:
-        raise PermissionDenied
 
 
 def _plan_scores(quarter):
@@ -42,7 +29,7 @@ def _plan_scores(quarter):
 @login_required
 @require_GET
 def index(request):
-    _require_reader(request.user)
+    require_sees_all(request.user)
     plans, plan = Plan.pick(request.GET.get("year", ""), timezone.localdate())
     context = {"plans": plans, "plan": plan}
     if plan:
@@ -56,7 +43,7 @@ def index(request):
 @login_required
 @require_GET
 def quarter_page(request, quarter):
-    _require_reader(request.user)
+    require_sees_all(request.user)
     plan_scores = _plan_scores(quarter)
     scores = plan_scores.quarter_scores(quarter)
     form = QuarterFilterForm(request.GET or None)
@@ -71,7 +58,7 @@ def quarter_page(request, quarter):
             "form": form,
             "at": plan_scores.at,
             "chart": charts.deductions_bar(shown),
-            "due_count": sum(1 for s in scores if s.warning_due and not s.warning),
+            "due_count": sum(1 for s in scores if s.warning_outstanding),
         },
     )
 
@@ -79,7 +66,7 @@ def quarter_page(request, quarter):
 @login_required
 @require_GET
 def quarter_xlsx(request, quarter):
-    _require_reader(request.user)
+    require_sees_all(request.user)
     plan_scores = _plan_scores(quarter)
     body = quarter_workbook(quarter, plan_scores.quarter_scores(quarter), plan_scores.at)
     response = HttpResponse(body, content_type=XLSX)
@@ -90,7 +77,7 @@ def quarter_xlsx(request, quarter):
 @login_required
 @require_GET
 def work_points(request, quarter):
-    _require_reader(request.user)
+    require_sees_all(request.user)
     plan_scores = _plan_scores(quarter)
     totals = {s.community.pk: s.total for s in plan_scores.quarter_scores(quarter)}
     rows = [
@@ -150,87 +137,23 @@ def our_ledger(request):
 @login_required
 @require_GET
 def inspection(request, pk):
-    _require_reader(request.user)
+    require_sees_all(request.user)
     inspection = get_object_or_404(Inspection.objects.select_related("plan"), pk=pk)
     rows = PlanScores(inspection.plan, timezone.now()).inspection_scores(inspection)
     return render(request, "scoring/inspection.html", {"inspection": inspection, "rows": rows})
-
-
-def _back(request):
-    """Back to the page the form was on, if it is one of ours."""
-    target = request.POST.get("back", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect("scoring:index")
-
-
-def _act(request, action, success):
-    """Run an office action; its refusal becomes a message, never a 500."""
-    try:
-        action()
-    except ValidationError as refusal:
-        for message in refusal.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-
-
-@login_required
-@require_POST
-def report_finding(request, pk):
-    """M6: the office finds a report falsified, with a reason."""
-    _require_office(request.user)
-    report = get_object_or_404(MonthlyReport, pk=pk)
-    reason = request.POST.get("reason", "")
-    seen = request.POST.get("version", "")
-    _act(
-        request,
-        lambda: report.mark_falsified(
-            request.user, reason, version=int(seen) if seen.isdigit() else 0
-        ),
-        _("The report is recorded as falsified."),
-    )
-    return redirect(report)
-
-
-@login_required
-@require_POST
-def team_finding(request, quarter, pk):
-    """S3: the office finds a team exists only on paper."""
-    _require_office(request.user)
-    team = get_object_or_404(PropagandaTeam, community_id=pk)
-    reason = request.POST.get("reason", "")
-    _act(
-        request,
-        lambda: Finding.record(by=request.user, reason=reason, team=team),
-        _("The team is recorded as existing only on paper."),
-    )
-    return redirect("scoring:ledger", quarter, pk)
-
-
-@login_required
-@require_POST
-def withdraw_finding(request, pk):
-    _require_office(request.user)
-    finding = get_object_or_404(Finding.objects.select_related("report", "team"), pk=pk)
-    reason = request.POST.get("reason", "")
-    _act(request, lambda: finding.withdraw(request.user, reason), _("The finding is withdrawn."))
-    if finding.report_id:
-        return redirect(finding.report)
-    return _back(request)
 
 
 @login_required
 @require_POST
 def issue_warning(request, quarter, pk):
     """W3: record the warning due to a community with three strikes."""
-    _require_office(request.user)
+    require_office(request.user)
     plan_scores = _plan_scores(quarter)
     score = next((s for s in plan_scores.quarter_scores(quarter) if s.community.pk == pk), None)
     if score is None:
         raise Http404
     form = WarningForm(request.POST)
-    if not score.warning_due or score.warning:
+    if not score.warning_outstanding:
         messages.error(request, _("No warning is due for this community."))
     elif form.is_valid():
         OfficialWarning.issue(
@@ -250,7 +173,7 @@ def issue_warning(request, quarter, pk):
 @login_required
 @require_POST
 def record_interview(request, pk):
-    _require_office(request.user)
+    require_office(request.user)
     warning = get_object_or_404(OfficialWarning.objects.select_related("plan"), pk=pk)
     form = InterviewForm(request.POST)
     if form.is_valid():
@@ -262,4 +185,4 @@ def record_interview(request, pk):
         messages.success(request, _("The interview is recorded."))
     else:
         messages.error(request, _("Please give the date and who was interviewed."))
-    return _back(request)
+    return redirect_back(request, "scoring:index")

@@ -7,6 +7,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.page import PageMargins
 
+from reporting.periods import local
+
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WIDTHS = (6, 20, 10, 8, 60, 8, 12)
@@ -21,7 +23,7 @@ def quarter_workbook(quarter, scores, at):
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
     sheet["A1"].font = Font(size=16, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([_("As of %(at)s") % {"at": at.astimezone().strftime("%Y-%m-%d %H:%M")}])
+    sheet.append([_("As of %(at)s") % {"at": local(at).strftime("%Y-%m-%d %H:%M")}])
     headers = [
         _("Rank"),
         _("Community"),
@@ -37,10 +39,12 @@ def quarter_workbook(quarter, scores, at):
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for score in scores:
-        items = "\n".join(f"-{i.points} [{i.rule}] {i.reason}" for i in score.assessment.items)
+        deductions = "\n".join(
+            f"-{line.points} [{line.rule}] {line.reason}" for line in score.assessment.deductions
+        )
         if score.warning:
             warning = _("issued %(day)s") % {"day": score.warning.issued_on}
-        elif score.warning_due:
+        elif score.warning_outstanding:
             warning = _("due")
         else:
             warning = ""
@@ -50,7 +54,7 @@ def quarter_workbook(quarter, scores, at):
                 score.community.name,
                 score.community.work_point.name,
                 score.total,
-                items,
+                deductions,
                 len(score.strikes),
                 warning,
             ]

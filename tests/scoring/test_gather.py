@@ -8,7 +8,7 @@ import time_machine
 from reporting.models import Finding
 from reporting.periods import LOCAL, Quarter
 from scoring.gather import PlanScores
-from scoring.models import Inspection, InspectionResult
+from scoring.models import Inspection, InspectionResult, OfficialWarning
 from tests.scoring.conftest import AFTER_Q2
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +23,12 @@ def test_quarter_from_real_reports(plan, places, q2):
     scores = by_name(PlanScores(plan, AFTER_Q2).quarter_scores(Q2))
     assert scores["甲社区"].total == 0
     # B: no team (S1), April missing, May late (S2): 3. C: no team, nothing filed: 4.
-    assert [(i.rule, i.month) for i in scores["乙社区"].assessment.items] == [
+    assert [(i.rule, i.month) for i in scores["乙社区"].assessment.deductions] == [
         ("S1", None),
         ("S2", "2021-04"),
         ("S2", "2021-05"),
     ]
-    assert "逾期3天报送" in scores["乙社区"].assessment.items[2].reason
+    assert "逾期3天报送" in scores["乙社区"].assessment.deductions[2].reason
     assert (scores["丙社区"].total, scores["乙社区"].total) == (4, 3)
     assert (scores["丙社区"].rank, scores["乙社区"].rank, scores["甲社区"].rank) == (1, 2, 3)
     # W2: A is ranked 3 but lost nothing, so it is not in the worst three.
@@ -53,7 +53,7 @@ def test_s3_a_falsified_report_costs_two_with_its_reason(plan, q2, people):
         people["office"], "照片重复使用", at=datetime(2021, 6, 3, tzinfo=LOCAL)
     )
     score = by_name(PlanScores(plan, AFTER_Q2).quarter_scores(Q2))["甲社区"]
-    (item,) = score.assessment.items
+    (item,) = score.assessment.deductions
     assert (item.rule, item.month, item.points) == ("S3", "2021-05", 2)
     assert item.reason == (
         "2021年5月报表被认定弄虚作假（office，2021-06-03：照片重复使用）：扣分翻倍"
@@ -73,7 +73,7 @@ def test_at_evaluates_as_of_a_moment(plan, q2):
     score = by_name(PlanScores(plan, at).quarter_scores(Q2))["乙社区"]
     assert [i.month for i in score.assessment.pending] == ["2021-06"]
     # The team item is judged: the quarter ended on 30 June.
-    assert [i.rule for i in score.assessment.items] == ["S1", "S2", "S2"]
+    assert [i.rule for i in score.assessment.deductions] == ["S1", "S2", "S2"]
 
 
 def test_w3_three_strikes_across_quarters_and_inspections(plan, places, people, q2):
@@ -90,6 +90,26 @@ def test_w3_three_strikes_across_quarters_and_inspections(plan, places, people, 
     assert scores["甲社区"].strikes == []
 
 
+def test_w3_a_warning_is_outstanding_until_it_is_issued(plan, places, people, q2):
+    """C has three strikes, each a placing with its rank; once warned, nothing is outstanding."""
+    for day in (date(2021, 5, 20), date(2021, 6, 25)):
+        inspection = Inspection.objects.create(plan=plan, held_on=day, title="督查")
+        InspectionResult.objects.create(inspection=inspection, community=places["c"], points=2)
+    c = by_name(PlanScores(plan, AFTER_Q2).quarter_scores(Q2))["丙社区"]
+    assert [(p.rank, p.in_top_three) for p in c.placings] == [(1, True)] * 3
+    assert c.warning_due and c.warning_outstanding
+    assert not by_name(PlanScores(plan, AFTER_Q2).quarter_scores(Q2))["乙社区"].warning_outstanding
+    OfficialWarning.issue(
+        community=places["c"],
+        plan=plan,
+        strikes="\n".join(c.strikes),
+        by=people["office"],
+        on=date(2021, 7, 6),
+    )
+    c = by_name(PlanScores(plan, AFTER_Q2).quarter_scores(Q2))["丙社区"]
+    assert c.warning_due and not c.warning_outstanding
+
+
 def test_inspection_after_the_quarter_is_not_counted_for_it(plan, places, q2):
     inspection = Inspection.objects.create(plan=plan, held_on=date(2021, 7, 5), title="督查")
     InspectionResult.objects.create(inspection=inspection, community=places["c"], points=2)
@@ -101,7 +121,7 @@ def test_team_finding_doubles_the_team_item(plan, places, people, q2):
     team = places["a"].team
     Finding.record(by=people["office"], reason="名单上的人从未参加活动", team=team)
     score = by_name(PlanScores(plan, datetime.now(LOCAL)).quarter_scores(Q2))["甲社区"]
-    assert [(i.rule, i.points) for i in score.assessment.items] == [("S3", 2)]
+    assert [(i.rule, i.points) for i in score.assessment.deductions] == [("S3", 2)]
 
 
 def test_rates_follow_dhis2(plan, q2):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from communities.models import Community, PropagandaTeam
-from reporting.models import Finding, MonthlyReport
+from reporting.models import MonthlyReport
 from reporting.periods import LOCAL
 from scoring.models import OfficialWarning
 from tests.scoring.conftest import AFTER_Q2
@@ -230,43 +230,13 @@ def test_command_table_and_errors(q2):
             call_command("quarter_scores", *bad, stdout=io.StringIO())
 
 
-def test_office_records_and_withdraws_a_report_finding(client, people, q2):
-    report = q2["a", 5]
-    client.force_login(people["office"])
-    url = reverse("scoring:report_finding", args=[report.pk])
-    seen = report.version
-    page = client.post(url, {"reason": "", "version": seen}, follow=True).content.decode()
-    assert "请填写认定弄虚作假的原因" in page
-    assert not Finding.objects.exists()
-    page = client.post(url, {"reason": "照片重复使用"}, follow=True).content.decode()
-    assert "在您打开后已有变动" in page  # a form that does not say what it saw
-    assert not Finding.objects.exists()
-    page = client.post(url, {"reason": "照片重复使用", "version": seen}, follow=True)
-    assert "已认定弄虚作假" in page.content.decode()
-    finding = Finding.objects.get()
-    page = client.post(
-        reverse("scoring:withdraw_finding", args=[finding.pk]), {"reason": "复核无误"}, follow=True
-    ).content.decode()
-    assert "已撤销" in page
-    finding.refresh_from_db()
-    assert not finding.is_active and finding.withdrawal_reason == "复核无误"
-    assert list(report.events.values_list("action", flat=True))[-2:] == ["falsified", "withdrawn"]
-
-
 @pytest.mark.parametrize("who", ["alice", "head", "leader"])
-def test_only_the_office_records_findings_and_warnings(client, people, places, q2, who):
+def test_only_the_office_issues_warnings(client, people, places, q2, who):
+    """The findings' side of this is in tests/reporting/test_findings.py."""
     client.force_login(people[who])
-    posts = [
-        (reverse("scoring:report_finding", args=[q2["a", 5].pk]), {"reason": "x"}),
-        (reverse("scoring:team_finding", args=["2021Q2", places["a"].pk]), {"reason": "x"}),
-        (
-            reverse("scoring:issue_warning", args=["2021Q2", places["c"].pk]),
-            {"issued_on": "2021-07-05"},
-        ),
-    ]
-    for url, data in posts:
-        assert client.post(url, data).status_code == 403
-    assert not Finding.objects.exists() and not OfficialWarning.objects.exists()
+    url = reverse("scoring:issue_warning", args=["2021Q2", places["c"].pk])
+    assert client.post(url, {"issued_on": "2021-07-05"}).status_code == 403
+    assert not OfficialWarning.objects.exists()
 
 
 def test_office_issues_a_due_warning_and_records_the_interview(client, people, plan, places, q2):
@@ -276,6 +246,7 @@ def test_office_issues_a_due_warning_and_records_the_interview(client, people, p
         inspection = Inspection.objects.create(plan=plan, held_on=day, title="督查")
         InspectionResult.objects.create(inspection=inspection, community=places["c"], points=2)
     client.force_login(people["office"])
+    assert "有1个社区应予警告" in client.get(QUARTER).content.decode()
     url = reverse("scoring:issue_warning", args=["2021Q2", places["b"].pk])
     page = client.post(url, {"issued_on": "2021-07-06"}, follow=True).content.decode()
     assert "该社区目前不需要警告" in page
@@ -294,6 +265,7 @@ def test_office_issues_a_due_warning_and_records_the_interview(client, people, p
     assert warning.interview_held_on == date(2021, 7, 8)
     page = client.get(QUARTER).content.decode()
     assert "已警告 2021-07-06" in page
+    assert "应予警告" not in page  # nothing outstanding any more
 
 
 def test_inspection_page_ranks_like_a_quarter(client, people, plan, places, q2):

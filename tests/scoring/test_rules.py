@@ -8,13 +8,13 @@ from hypothesis import strategies as st
 
 from reporting.periods import LOCAL, Quarter, late_from
 from scoring import rules
-from scoring.rules import Finding, MonthInput, TeamInput
+from scoring.rules import FindingInput, MonthInput, TeamInput
 
 Q2 = Quarter(2021, 2)
 AFTER_Q2 = datetime(2021, 7, 10, tzinfo=LOCAL)
 DEADLINE = {m: late_from(2021, m, 1) for m in range(1, 13)}
 SECOND = timedelta(seconds=1)
-FOUND = Finding(by="综治办", on=date(2021, 5, 20), reason="照片重复使用")
+FOUND = FindingInput(by="综治办", on=date(2021, 5, 20), reason="照片重复使用")
 TEAM = TeamInput(established_on=date(2021, 3, 20))
 
 
@@ -102,6 +102,22 @@ def test_s1_s3_team_item(rule, team, points, reason):
 
 
 @pytest.mark.parametrize(
+    ("rule", "month_input", "now", "pending", "deducts"),
+    [
+        ("S5 before the deadline", month(6), datetime(2021, 7, 1, tzinfo=LOCAL), True, False),
+        ("S2 missing after the deadline", month(6), AFTER_Q2, False, True),
+        ("S2 on time", on_time(6), AFTER_Q2, False, False),
+        ("S3 falsified", month(6, DEADLINE[6] - SECOND, FOUND), AFTER_Q2, False, True),
+    ],
+)
+def test_a_ledger_line_says_whether_it_is_pending_or_deducts(
+    rule, month_input, now, pending, deducts
+):
+    line = rules.assess_month(month_input, now)
+    assert (line.is_pending, line.deducts) == (pending, deducts), rule
+
+
+@pytest.mark.parametrize(
     ("rule", "now", "points"),
     [
         (
@@ -147,7 +163,7 @@ def test_s1_is_pending_until_the_quarter_ends(rule, now, points):
 def test_s4_total_is_capped_at_five(rule, months, team, total, deductions):
     assessment = rules.assess_quarter(Q2, months, team, AFTER_Q2)
     assert assessment.total == total, rule
-    assert len(assessment.items) == deductions, rule
+    assert len(assessment.deductions) == deductions, rule
 
 
 @pytest.mark.parametrize(
@@ -199,7 +215,7 @@ def test_s6_quarters_without_duty_are_not_assessed(rule, quarter, duty, assessed
     )
     assert assessment.assessed is assessed, rule
     if not assessed:
-        assert assessment.total == 0 and assessment.items == ()
+        assert assessment.total == 0 and assessment.deductions == ()
 
 
 def test_s6_q4_2021_judges_october_alone():
@@ -207,7 +223,7 @@ def test_s6_q4_2021_judges_october_alone():
     assessment = rules.assess_quarter(
         Quarter(2021, 4), months, TEAM, datetime(2022, 1, 5, tzinfo=LOCAL)
     )
-    assert [i.month for i in assessment.items] == ["2021-10"]
+    assert [i.month for i in assessment.deductions] == ["2021-10"]
 
 
 @pytest.mark.parametrize(
@@ -300,7 +316,7 @@ def build(facts, team):
 @given(st.lists(month_facts, min_size=3, max_size=3), team_facts, st.sampled_from([NOW, AFTER_Q2]))
 def test_property_total_is_capped_sum_never_negative(facts, team, now):
     assessment = rules.assess_quarter(Q2, *build(facts, team), now)
-    assert assessment.total == min(5, sum(i.points for i in assessment.items))
+    assert assessment.total == min(5, sum(i.points for i in assessment.deductions))
     assert 0 <= assessment.total <= 5
 
 

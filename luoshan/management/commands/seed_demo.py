@@ -238,7 +238,7 @@ class Command(BaseCommand):
         scores = PlanScores(plan, datetime(2021, 11, 5, tzinfo=LOCAL)).quarter_scores(
             Quarter(2021, 3)
         )
-        due = [s for s in scores if s.warning_due]
+        due = [s for s in scores if s.warning_outstanding]
         if due:
             warning = OfficialWarning.issue(
                 community=due[0].community,

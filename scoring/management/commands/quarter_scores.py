@@ -17,8 +17,8 @@ def as_record(score):
         "work_point": score.community.work_point.name,
         "total": score.total,
         "items": [
-            {"rule": i.rule, "month": i.month, "points": i.points, "reason": i.reason}
-            for i in score.assessment.items
+            {"rule": line.rule, "month": line.month, "points": line.points, "reason": line.reason}
+            for line in score.assessment.deductions
         ],
         "rank": score.rank,
         "in_top_three": score.top_three,
