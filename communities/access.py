@@ -134,6 +134,17 @@ def require_office(user):
         raise PermissionDenied
 
 
+def may_review(user):
+    """M5, M6: judging reports (accept, return, falsified) is the office's permission,
+    granted with its group (communities/permissions.py)."""
+    return user.has_perm("reporting.review_monthlyreport")
+
+
+def require_review(user):
+    if not may_review(user):
+        raise PermissionDenied
+
+
 def own_community_id(user):
     """The community a staff member files for; 403 for everyone else."""
     viewer = viewer_of(user)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import (
     AccessEvent,
@@ -9,7 +10,7 @@ from communities.models import (
     WorkPoint,
 )
 from communities.resources import CommunityResource
-from core.admin import AuditedAdmin, ExcelExportMixin
+from core.admin import AuditedAdmin, ExcelExportMixin, ReadOnlyAdmin
 
 
 @admin.register(WorkPoint)
@@ -48,7 +49,7 @@ class PropagandaTeamAdmin(AuditedAdmin):
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(ReadOnlyAdmin):
     """The login record: read only, never deleted from here."""
 
     list_display = ("at", "kind", "username", "address", "succeeded")
@@ -56,15 +57,6 @@ class AccessEventAdmin(admin.ModelAdmin):
     search_fields = ("username", "address")
     readonly_fields = ("at", "kind", "user", "username", "address", "user_agent")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(boolean=True, description="成功")
+    @admin.display(boolean=True, description=_("succeeded"))
     def succeeded(self, event):
         return event.succeeded

@@ -1,6 +1,7 @@
 """The admin's shared bases: an audit trail nobody rewrites, evidence nobody adds
 or deletes by hand, and the list as Excel."""
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,6 +20,31 @@ class AuditedAdmin(SimpleHistoryAdmin):
         if request.method != "GET":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class EvidenceMixin:
+    """Evidence: added by the portal's own actions, never by hand, and never deleted.
+
+    For a ModelAdmin and an inline alike (an inline's checks take the parent `obj`);
+    an inline without delete permission shows no delete box.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceAdmin(EvidenceMixin, AuditedAdmin):
+    """Evidence whose every change is kept (reports, activities, photos, findings)."""
+
+
+class ReadOnlyAdmin(EvidenceMixin, admin.ModelAdmin):
+    """A record the portal writes for itself (the login record): read here, nothing more."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ExcelExportMixin:

@@ -386,3 +386,26 @@ class PhotoUploadForm(forms.Form):
                 code="too_many_waiting",
             )
         return cleaned
+
+
+def month_choices():
+    return [(month, _("Month %(month)d") % {"month": month}) for month in range(1, 13)]
+
+
+class PlanForm(forms.ModelForm):
+    """M7: the duty months as twelve boxes to tick, stored as a sorted list of numbers."""
+
+    duty_months = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("months with a report due"),
+        choices=month_choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Tick at least one month.")},
+    )
+
+    class Meta:
+        model = Plan
+        fields = ("year", "duty_months", "deadline_day")
+
+    def clean_duty_months(self):
+        return sorted(set(self.cleaned_data["duty_months"]))

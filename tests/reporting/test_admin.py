@@ -1,7 +1,9 @@
-"""The office's desk in the admin: who gets in, review, exports, the official form, audit."""
+"""The office's desk in the admin: who gets in, lists, exports, evidence, audit.
+
+The month page and its files are in test_desk.py, review in test_review.py.
+"""
 
 import io
-import zipfile
 from datetime import timedelta
 
 import pytest
@@ -12,25 +14,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from communities.models import AccessEvent, PropagandaTeam, Role, TeamMember
+from communities.models import AccessEvent, Role
 from communities.permissions import grant_office_permissions
-from reporting.models import Finding, MonthlyReport, ReportState
+from reporting.models import MonthlyReport
 from tests.conftest import PASSWORD, add_activity, make_user
 
 pytestmark = pytest.mark.django_db
 FORMULA = '=HYPERLINK("http://x","y")'
 
 
-@pytest.fixture
-def submitted(plan, places, people):
-    """A's April report, submitted on time with two activities and three photos."""
-    report = MonthlyReport.start(places["a"].pk, plan, 4, by=people["alice"])
-    add_activity(report, people["alice"], photos=2)
-    second = add_activity(report, people["alice"], photos=1)
-    second.place, second.caption, second.position = "辖区企业", "企业宣讲", 2
-    second.save()
-    report.submit(people["alice"], truth_confirmed=True, at=plan.late_from(4) - timedelta(days=1))
-    return report
+DESK_FILES = ("missing", "month_attachment2", "zip", "attachment2")
 
 
 def admin_urls(report):
@@ -41,15 +34,15 @@ def admin_urls(report):
         "change": reverse("admin:reporting_monthlyreport_change", args=[report.pk]),
         "export": reverse("admin:reporting_monthlyreport_export"),
         "month": reverse("admin:reporting_monthlyreport_month") + month,
+        "missing": reverse("admin:reporting_monthlyreport_missing_xlsx") + month,
+        "month_attachment2": reverse("admin:reporting_monthlyreport_month_attachment2") + month,
         "zip": reverse("admin:reporting_monthlyreport_photos_zip") + month,
         "attachment2": reverse("admin:reporting_monthlyreport_attachment2", args=[report.pk]),
     }
 
 
-@pytest.mark.parametrize(
-    "page", ["index", "list", "change", "export", "month", "zip", "attachment2"]
-)
-@pytest.mark.parametrize("who", ["alice", "head", "leader", "anonymous"])
+@pytest.mark.parametrize("page", ["index", "list", "change", "export", "month", *DESK_FILES])
+@pytest.mark.parametrize("who", ["alice", "head", "leader", "nobody", "anonymous"])
 def test_only_the_office_reaches_the_admin(client, people, submitted, page, who):
     if who != "anonymous":
         user = people[who]
@@ -61,151 +54,9 @@ def test_only_the_office_reaches_the_admin(client, people, submitted, page, who)
     assert "/admin/login/" in response["Location"]
 
 
-@pytest.mark.parametrize(
-    "page", ["index", "list", "change", "export", "month", "zip", "attachment2"]
-)
+@pytest.mark.parametrize("page", ["index", "list", "change", "export", "month", *DESK_FILES])
 def test_the_office_reaches_every_page(office, submitted, page):
     assert office.get(admin_urls(submitted)[page]).status_code == 200
-
-
-def _state(report, people, state):
-    if state in ("accepted", "returned"):
-        report.accept(people["office"]) if state == "accepted" else report.return_(
-            people["office"], "照片不清"
-        )
-    elif state == "draft":
-        MonthlyReport.objects.filter(pk=report.pk).update(state=ReportState.DRAFT)
-
-
-@pytest.mark.parametrize(
-    ("start", "action", "reason", "end", "event"),
-    [
-        ("submitted", "accept", "", "accepted", "accepted"),
-        ("submitted", "return", "请补充照片", "returned", "returned"),
-        ("submitted", "falsify", "照片重复使用", "submitted", "falsified"),
-        ("submitted", "return", "", "submitted", None),  # no reason: refused
-        ("submitted", "falsify", "", "submitted", None),
-        ("accepted", "return", "请补充", "accepted", None),
-        ("accepted", "accept", "", "accepted", None),
-        ("returned", "accept", "", "returned", None),
-        ("draft", "accept", "", "draft", None),
-        ("draft", "return", "理由", "draft", None),
-    ],
-)
-def test_review_from_the_report_page(office, people, submitted, start, action, reason, end, event):
-    _state(submitted, people, start)
-    before = submitted.events.count()
-    url = reverse("admin:reporting_monthlyreport_review", args=[submitted.pk])
-    seen = {f"version-{submitted.pk}": submitted.version}
-    response = office.post(url, {"action": action, "reason": reason, **seen}, follow=True)
-    assert response.status_code == 200
-    submitted.refresh_from_db()
-    assert submitted.state == end
-    if event:
-        assert submitted.events.last().action == event
-        assert submitted.events.last().actor == people["office"]
-    else:
-        assert submitted.events.count() == before
-        assert (
-            "不能进行此操作" in response.content.decode() or "请填写" in response.content.decode()
-        )
-
-
-def test_bulk_actions_run_the_transitions_and_name_the_refusals(
-    office, people, plan, places, submitted
-):
-    other = MonthlyReport.start(places["b"].pk, plan, 4, by=people["bob"])  # a draft
-    changelist = reverse("admin:reporting_monthlyreport_changelist")
-    ids = [submitted.pk, other.pk]
-    page = office.post(changelist, {"action": "return_reports", "_selected_action": ids})
-    assert "原因" in page.content.decode()  # asks for the reason first
-    assert MonthlyReport.objects.get(pk=submitted.pk).state == "submitted"
-    seen = {f"version-{r.pk}": r.version for r in (submitted, other)}
-    response = office.post(
-        changelist,
-        {
-            "action": "return_reports",
-            "_selected_action": ids,
-            "apply": "1",
-            "reason": "人数不符",
-            **seen,
-        },
-        follow=True,
-    )
-    text = response.content.decode()
-    assert "退回修改：1 份报表" in text
-    assert "乙社区" in text and "不能进行此操作" in text
-    assert MonthlyReport.objects.get(pk=submitted.pk).return_reason == "人数不符"
-    assert MonthlyReport.objects.get(pk=other.pk).state == "draft"
-    submitted.refresh_from_db()
-    office.post(
-        changelist,
-        {
-            "action": "falsify_reports",
-            "_selected_action": [submitted.pk],
-            "apply": "1",
-            "reason": "照片重复",
-            f"version-{submitted.pk}": submitted.version,
-        },
-    )
-    assert Finding.objects.active().filter(report=submitted).exists()
-
-
-def test_bulk_accept_asks_first_and_refuses_what_changed_since(office, people, plan, places):
-    """Accepting from the list shows the reports first; one resubmitted meanwhile is refused."""
-    reports = []
-    for community, staff in (("a", "alice"), ("b", "bob")):
-        report = MonthlyReport.start(places[community].pk, plan, 4, by=people[staff])
-        add_activity(report, people[staff])
-        report.submit(people[staff], truth_confirmed=True)
-        reports.append(report)
-    changelist = reverse("admin:reporting_monthlyreport_changelist")
-    ids = [r.pk for r in reports]
-    page = office.post(changelist, {"action": "accept_reports", "_selected_action": ids})
-    assert "甲社区" in page.content.decode() and "乙社区" in page.content.decode()
-    assert {r.state for r in MonthlyReport.objects.all()} == {"submitted"}
-    seen = {f"version-{r.pk}": r.version for r in reports}
-    reports[1].return_(people["office"], "请补充照片")  # meanwhile: returned and resubmitted
-    reports[1].submit(people["bob"], truth_confirmed=True)
-    response = office.post(
-        changelist,
-        {"action": "accept_reports", "_selected_action": ids, "apply": "1", **seen},
-        follow=True,
-    )
-    text = response.content.decode()
-    assert "审核通过：1 份报表" in text
-    assert "乙社区" in text and "在您打开后已有变动" in text
-    states = dict(MonthlyReport.objects.values_list("community__name", "state"))
-    assert states == {"甲社区": "accepted", "乙社区": "submitted"}
-
-
-@pytest.mark.parametrize(
-    ("action", "reason"),
-    [("accept", ""), ("return", "请补充照片"), ("falsify", "照片重复使用")],
-)
-def test_review_of_a_page_opened_before_a_resubmission_is_refused(
-    office, people, submitted, action, reason
-):
-    """The office opens a report, the community resubmits, the office acts from the old page."""
-    opened = office.get(
-        reverse("admin:reporting_monthlyreport_review", args=[submitted.pk]),
-        {"version": submitted.version},
-    )
-    assert f'name="version-{submitted.pk}" value="{submitted.version}"' in opened.content.decode()
-    seen = submitted.version
-    submitted.return_(people["office"], "请补充照片")
-    submitted.submit(people["alice"], truth_confirmed=True)
-    before = list(submitted.events.values_list("action", flat=True))
-    response = office.post(
-        reverse("admin:reporting_monthlyreport_review", args=[submitted.pk]),
-        {"action": action, "reason": reason, f"version-{submitted.pk}": seen},
-        follow=True,
-    )
-    assert "在您打开后已有变动" in response.content.decode()
-    submitted.refresh_from_db()
-    assert submitted.state == "submitted"
-    assert list(submitted.events.values_list("action", flat=True)) == before
-    assert not Finding.objects.exists()
 
 
 def test_changelist_filters_by_timeliness_without_a_query_per_row(
@@ -231,31 +82,6 @@ def test_changelist_filters_by_timeliness_without_a_query_per_row(
     with CaptureQueriesContext(connection) as many:
         office.get(changelist)
     assert len(many) == len(few)
-
-
-def test_who_has_not_reported_with_contacts(office, people, plan, places, submitted):
-    team = PropagandaTeam.objects.create(community=places["b"], established_on="2021-03-01")
-    TeamMember.objects.create(
-        team=team, name="林联络", role="网格员", phone="13900000000", is_group_contact=True
-    )
-    page = office.get(admin_urls(submitted)["month"]).content.decode()
-    assert "乙社区" in page and "林联络 13900000000" in page and "丙社区" in page
-    assert "<td>甲社区</td>" not in page
-    response = office.get(reverse("admin:reporting_monthlyreport_missing_xlsx") + "?month=2021-04")
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
-    assert rows[0] == ("工作点", "社区", "情况", "工作群联系人", "联系电话")
-    assert ("苏内点", "乙社区", "未报送", "林联络", "13900000000") in rows
-    index = office.get(reverse("admin:index")).content.decode()
-    assert "who-has-not-reported" in index
-
-
-def test_unknown_month_is_explained(office, submitted):
-    page = office.get(reverse("admin:reporting_monthlyreport_month") + "?month=2021-13")
-    assert "该月份没有报表任务" in page.content.decode()
-
-
-def workbook_from(response):
-    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def test_month_workbook_from_the_command_line(tmp_path, submitted, people, plan, places):
@@ -290,23 +116,6 @@ def test_month_workbook_from_the_command_line(tmp_path, submitted, people, plan,
     assert sheet["A6"].value.startswith("备注")
     anchors = sorted((i.anchor._from.row + 1, i.anchor._from.col + 1) for i in sheet._images)
     assert anchors == [(4, 7), (4, 8), (5, 7)]  # one image per photo, in its activity's row
-
-
-def test_attachment2_for_one_report_from_its_admin_page(office, submitted):
-    book = workbook_from(office.get(admin_urls(submitted)["attachment2"]))
-    assert book.sheetnames == ["甲社区"]
-    assert len(book["甲社区"]._images) == 3
-
-
-def test_month_zip_names_and_streams(office, submitted):
-    response = office.get(admin_urls(submitted)["zip"])
-    assert response.streaming
-    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
-    assert names == [
-        "缺塘点/甲社区/2021-04/1-集中宣讲现场.jpg",
-        "缺塘点/甲社区/2021-04/1-集中宣讲现场-2.jpg",
-        "缺塘点/甲社区/2021-04/2-企业宣讲.jpg",
-    ]
 
 
 @pytest.mark.parametrize(
@@ -462,3 +271,46 @@ def test_a_second_office_account_works_like_the_first(client, places, submitted)
 )
 def test_every_desk_page_opens(office, submitted, url):
     assert office.get(url(submitted)).status_code == 200
+
+
+EVIDENCE = {
+    "report": lambda report, people: report,
+    "activity": lambda report, people: report.activities.first(),
+    "photo": lambda report, people: report.activities.first().photos.first(),
+    "finding": lambda report, people: report.mark_falsified(
+        people["office"], "照片重复使用", version=report.version
+    ),
+    "login": lambda report, people: AccessEvent.objects.create(kind="failed", username="x"),
+}
+
+
+@pytest.mark.parametrize("record", EVIDENCE.values(), ids=EVIDENCE.keys())
+def test_evidence_is_never_added_or_deleted_even_by_a_superuser(
+    admin_client, people, submitted, record
+):
+    """EvidenceAdmin and ReadOnlyAdmin refuse what no permission can grant."""
+    kept = record(submitted, people)
+    name = f"admin:{kept._meta.app_label}_{kept._meta.model_name}"
+    add = reverse(f"{name}_add")
+    assert add not in admin_client.get(reverse(f"{name}_changelist")).content.decode()
+    assert admin_client.get(add).status_code == 403
+    delete = reverse(f"{name}_delete", args=[kept.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert type(kept).objects.filter(pk=kept.pk).exists()
+
+
+def test_a_reports_activities_and_events_are_shown_never_added_or_removed(admin_client, submitted):
+    change = reverse("admin:reporting_monthlyreport_change", args=[submitted.pk])
+    page = admin_client.get(change).content.decode()
+    assert "企业宣讲" in page and 'id="activities-group"' in page and 'id="events-group"' in page
+    assert "-DELETE" not in page  # no box to delete an activity or an event
+    assert 'id="activities-empty"' not in page and 'id="events-empty"' not in page  # nor to add
+
+
+def test_login_records_cannot_be_changed_even_by_a_superuser(admin_client):
+    event = AccessEvent.objects.create(kind="failed", username="x", address="10.0.0.9")
+    change = reverse("admin:communities_accessevent_change", args=[event.pk])
+    assert admin_client.get(change).status_code == 200  # read
+    assert admin_client.post(change, {"username": "someone else"}).status_code == 403
+    event.refresh_from_db()
+    assert event.username == "x"
