@@ -96,7 +96,7 @@ def attachment2_response(reports, filename):
 def month_attachment2(request, plan, month):
     """The month's Attachment 2, one sheet per community that has submitted."""
     reports = attachment2.with_photos(
-        MonthlyReport.objects.filter(plan=plan, month=month, first_submitted_at__isnull=False)
+        MonthlyReport.objects.filter(plan=plan, month=month).received()
     ).order_by("community__work_point__position", "community__position", "community__name")
     return attachment2_response(reports, f"附件2-{plan.year}-{month:02d}.xlsx")
 

@@ -343,7 +343,11 @@ class MonthForm(forms.Form):
 
     def clean_month(self):
         match = re.fullmatch(r"(\d{4})-(\d{1,2})", self.cleaned_data["month"].strip())
-        plan = match and Plan.objects.filter(year=int(match[1])).first()
+        if not match:
+            raise ValidationError(
+                _("Type the month as year-month, for example 2021-05."), code="format"
+            )
+        plan = Plan.objects.filter(year=int(match[1])).first()
         if not plan or not plan.carries_duty(int(match[2])):
             raise ValidationError(_("No report is due for that month."), code="no_duty")
         return plan, int(match[2])

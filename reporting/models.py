@@ -104,10 +104,13 @@ class MonthlyReportQuerySet(models.QuerySet):
     def on_time(self):
         return self.filter(self._first_submitted_in_time())
 
+    def received(self):
+        """What the office has received: submitted at least once (returned and accepted too).
+        Only these leave the desk, as workbooks or photos."""
+        return self.filter(first_submitted_at__isnull=False)
+
     def late(self):
-        return self.filter(first_submitted_at__isnull=False).exclude(
-            self._first_submitted_in_time()
-        )
+        return self.received().exclude(self._first_submitted_in_time())
 
     def not_submitted(self):
         return self.filter(first_submitted_at__isnull=True)

@@ -1,10 +1,12 @@
-"""A month's photos as one ZIP, streamed: <工作点>/<社区>/<YYYY-MM>/<序号>-<说明>.jpg."""
+"""A month's photos as one ZIP, streamed: <工作点>/<社区>/<YYYY-MM>/<序号>-<说明>.jpg.
+
+Only reports the office has received: a draft's photos stay with the community."""
 
 import re
 
 from zipstream import ZipStream
 
-from reporting.models import Activity, ActivityPhoto
+from reporting.models import Activity, ActivityPhoto, MonthlyReport
 
 
 def safe(name):
@@ -12,8 +14,9 @@ def safe(name):
 
 
 def month_photos_zip(plan, month):
+    received = MonthlyReport.objects.filter(plan=plan, month=month).received()
     photos = (
-        ActivityPhoto.objects.filter(activity__report__plan=plan, activity__report__month=month)
+        ActivityPhoto.objects.filter(activity__report__in=received)
         .select_related("activity__report__community__work_point")
         .order_by("activity__report__community", "activity__position", "activity", "pk")
     )

@@ -109,6 +109,7 @@ def ledger(request, quarter, pk):
         "scoring/ledger.html",
         {
             "quarter": quarter,
+            "quarters": plan_scores.quarters(),
             "plan": plan_scores.plan,
             "score": score,
             "community": community,

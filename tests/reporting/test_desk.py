@@ -7,6 +7,7 @@ here each view is also called on its own, to show it asks communities.access its
 
 import io
 import zipfile
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib import admin
@@ -74,7 +75,9 @@ def test_month_attachment2_has_a_sheet_per_submitted_report(
     assert len(book["甲社区"]._images) == 3
 
 
-def test_month_zip_names_and_streams(office, submitted):
+def test_month_zip_names_and_streams(office, submitted, plan, places, people):
+    draft = MonthlyReport.start(places["b"].pk, plan, 4, by=people["bob"])
+    add_activity(draft, people["bob"])  # a draft's photos stay with the community
     response = office.get(admin_urls(submitted)["zip"])
     assert response.streaming
     names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
@@ -85,17 +88,27 @@ def test_month_zip_names_and_streams(office, submitted):
     ]
 
 
-@pytest.mark.parametrize("query", ["", "?month=2021-13", "?month=2021-03", "?month=april"])
+@pytest.mark.parametrize(
+    ("query", "wrong"),
+    [
+        ("", None),
+        ("?month=2021-13", "该月份没有报表任务"),
+        ("?month=2021-03", "该月份没有报表任务"),
+        ("?month=april", "请按“年-月”填写月份，例如 2021-05。"),
+        ("?" + urlencode({"month": "2021年5月"}), "请按“年-月”填写月份，例如 2021-05。"),
+    ],
+)
 @pytest.mark.parametrize("url", MONTH_FILES)
 def test_a_file_without_a_month_due_goes_back_to_the_month_page_saying_so(
-    office, submitted, url, query
+    office, submitted, url, query, wrong
 ):
     response = office.get(reverse(url) + query)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:reporting_monthlyreport_month") + query
     page = office.get(response["Location"]).content.decode()
     assert "请先选择有报表任务的月份，再导出该月的文件。" in page
-    assert ("该月份没有报表任务" in page) == bool(query)  # what was wrong with the one typed
+    if wrong:  # what was wrong with the month typed
+        assert wrong in page
 
 
 DESK_VIEWS = {

@@ -106,6 +106,7 @@ def test_staff_see_their_ledger_from_home(client, people, places, q2):
     assert client.get(link).url == current
     assert "待定" in client.get(current).content.decode()
     page = client.get(reverse("scoring:ledger", args=["2021Q2", places["a"].pk])).content.decode()
+    assert f'href="{current}"' in page  # the year's other quarters, a tap away
     assert "宣讲队伍于2021-03-20建立" in page
     assert reverse("report", args=[q2["a", 4].pk]) in page  # each item links to its report
 

@@ -198,7 +198,8 @@ class Command(BaseCommand):
         if plan.inspections.exists():
             return
         report = (
-            MonthlyReport.objects.filter(plan=plan, month=5, first_submitted_at__isnull=False)
+            MonthlyReport.objects.filter(plan=plan, month=5)
+            .received()
             .order_by("community__name")
             .first()
         )

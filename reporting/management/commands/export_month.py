@@ -20,7 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"{month}: " + "; ".join(form.errors["month"]))
         plan, number = form.cleaned_data["month"]
         reports = attachment2.with_photos(
-            MonthlyReport.objects.filter(plan=plan, month=number, first_submitted_at__isnull=False)
+            MonthlyReport.objects.filter(plan=plan, month=number).received()
         ).order_by("community__work_point__position", "community__position", "community__name")
         with open(output, "wb") as out:
             attachment2.workbook(reports, out)
