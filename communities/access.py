@@ -45,6 +45,11 @@ class Viewer:
         return False
 
     @property
+    def has_role(self):
+        """An account with no group, or not bound to its community or point, sees nothing."""
+        return self.role is not None
+
+    @property
     def sees_all(self):
         """The office and the leadership read every community and the quarter pages."""
         return self.role in (Role.OFFICE, Role.LEADERSHIP)

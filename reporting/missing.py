@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, TeamMember
-from reporting.models import MonthlyReport, Plan, ReportState
+from reporting.models import MonthlyReport, Plan
 from reporting.periods import deadline_passed, is_on_time
 
 STATUS_LABELS = {
@@ -54,7 +54,7 @@ def missing_reports(plan, month):
         report = reports.get(community.pk)
         if report is None or report.first_submitted_at is None:
             status = "missing"
-        elif report.state == ReportState.RETURNED:
+        elif report.is_returned:
             status = "returned"
         elif not is_on_time(report.first_submitted_at, late_from):
             status = "late"

@@ -52,7 +52,7 @@ def home(request):
             "to_do": to_do([*earlier, *rows]),
         }
         return render(request, "reporting/home_staff.html", context)
-    if viewer.role is None:
+    if not viewer.has_role:
         return render(request, "reporting/no_role.html", status=403)
     plans, plan = Plan.pick(request.GET.get("year", ""), timezone.localdate())
     context = {"plans": plans, "plan": plan}

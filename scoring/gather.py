@@ -259,8 +259,19 @@ class PlanScores:
                         on_time=sum(1 for first in firsts if is_on_time(first, late_from)),
                     )
                 )
-            rows.append((point, members, cells))
+            totals = [self.assess(c, quarter).total for c in members]
+            rows.append(PointRates(point, members, cells, sum(totals) / len(totals)))
         return rows
+
+
+@dataclass(frozen=True)
+class PointRates:
+    """One work point's quarter: its communities, a cell per duty month, their mean deduction."""
+
+    point: object
+    members: list
+    cells: list
+    average_deduction: float
 
 
 @dataclass(frozen=True)

@@ -79,17 +79,12 @@ def quarter_xlsx(request, quarter):
 def work_points(request, quarter):
     require_sees_all(request.user)
     plan_scores = _plan_scores(quarter)
-    totals = {s.community.pk: s.total for s in plan_scores.quarter_scores(quarter)}
-    rows = [
-        (point, members, cells, sum(totals[c.pk] for c in members) / len(members))
-        for point, members, cells in plan_scores.rates(quarter)
-    ]
     return render(
         request,
         "scoring/work_points.html",
         {
             "quarter": quarter,
-            "rows": rows,
+            "rows": plan_scores.rates(quarter),
             "at": plan_scores.at,
         },
     )

@@ -126,13 +126,16 @@ def test_team_finding_doubles_the_team_item(plan, places, people, q2):
 
 def test_rates_follow_dhis2(plan, q2):
     rows = PlanScores(plan, AFTER_Q2).rates(Q2)
-    first_point = {point.name: cells for point, _members, cells in rows}["缺塘点"]
+    by_point = {row.point.name: row for row in rows}
+    first_point = by_point["缺塘点"].cells
     # A and C are in the first work point: A filed all on time, C nothing.
     assert [(c.expected, c.received, c.on_time) for c in first_point] == [(2, 1, 1)] * 3
     assert [c.completeness for c in first_point] == [50, 50, 50]
-    second_point = {point.name: cells for point, _members, cells in rows}["苏内点"]
+    second_point = by_point["苏内点"].cells
     assert [(c.received, c.on_time) for c in second_point] == [(0, 0), (1, 0), (1, 1)]
     assert second_point[1].timeliness == 0
+    # A lost nothing in Q2; C lost 4 (no team, three months missing): 2 on average.
+    assert by_point["缺塘点"].average_deduction == pytest.approx(2.0)
 
 
 def test_findings_need_a_reason_and_stay_single(plan, q2, people):
