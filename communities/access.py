@@ -139,6 +139,22 @@ def require_office(user):
         raise PermissionDenied
 
 
+def works_at_desk(user):
+    """The accounts the admin serves (the office, superusers), before any second factor."""
+    return user.is_active and user.is_staff and viewer_of(user).is_office
+
+
+def is_verified(user):
+    """True once this session has passed the second factor (django_otp.login)."""
+    check = getattr(user, "is_verified", None)  # installed by django-otp's OTPMiddleware
+    return bool(check and check())
+
+
+def desk_open_to(user):
+    """The admin opens to a desk account that has also passed the second factor."""
+    return works_at_desk(user) and is_verified(user)
+
+
 def may_review(user):
     """M5, M6: judging reports (accept, return, falsified) is the office's permission,
     granted with its group (communities/permissions.py)."""

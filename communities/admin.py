@@ -50,13 +50,25 @@ class PropagandaTeamAdmin(AuditedAdmin):
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(ReadOnlyAdmin):
-    """The login record: read only, never deleted from here."""
+    """The security log: read only, never deleted from here."""
 
-    list_display = ("at", "kind", "username", "address", "succeeded")
+    list_display = ("at", "kind", "username", "target", "detail", "address", "succeeded")
     list_filter = ("kind",)
-    search_fields = ("username", "address")
-    readonly_fields = ("at", "kind", "user", "username", "address", "user_agent")
+    search_fields = ("username", "target", "address", "detail")
+    readonly_fields = (
+        "at",
+        "kind",
+        "user",
+        "username",
+        "target",
+        "detail",
+        "address",
+        "user_agent",
+    )
 
     @admin.display(boolean=True, description=_("succeeded"))
     def succeeded(self, event):
         return event.succeeded
+
+
+from communities import admin_users  # noqa: E402, F401 (the accounts' admin, least privilege)

@@ -24,15 +24,23 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
         super().clean()
         kept = [form for form in self.forms if form.cleaned_data and form not in self.deleted_forms]
         contacts = [form for form in kept if form.cleaned_data.get("is_group_contact")]
-        if len(contacts) > 1:
+        # A member the POST leaves out (a crafted or stale page) keeps its flag.
+        contacts_elsewhere = self.contacts_not_in_forms()
+        if len(contacts) + contacts_elsewhere > 1:
             raise ValidationError(
-                _("Name only one member as the work-group contact."), code="two_contacts"
+                _("Only one member can be the work-group contact."), code="two_contacts"
             )
-        if kept and not contacts:
+        if kept and not contacts and not contacts_elsewhere:
             raise ValidationError(
                 _("Name the member who joins the work group 罗山反诈骗宣传工作群."),
                 code="no_contact",
             )
+
+    def contacts_not_in_forms(self):
+        if self.instance.pk is None:
+            return 0
+        in_forms = [form.instance.pk for form in self.forms if form.instance.pk]
+        return self.instance.members.filter(is_group_contact=True).exclude(pk__in=in_forms).count()
 
 
 MemberFormSet = forms.inlineformset_factory(

@@ -22,6 +22,8 @@ class WorkPoint(models.Model):
     leader_name = models.CharField(_("head"), max_length=50, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ("position", "name")
         verbose_name = _("work point")
@@ -39,6 +41,8 @@ class Community(models.Model):
         WorkPoint, models.PROTECT, related_name="communities", verbose_name=_("work point")
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("work_point__position", "position", "name")
@@ -152,12 +156,23 @@ class TeamMember(models.Model):
 
 
 class AccessEvent(models.Model):
-    """A login, logout or failed login: who, when, from where (等保 2.0 安全审计)."""
+    """The security log (等保 2.0 安全审计): logins, lockouts, passwords, rights and
+    exports of personal data; who, when, from where.
+
+    `user` and `username` are who acted (or tried to log in); `target` the account
+    acted on, when it is another's; `detail` what was done, in a short sentence.
+    """
 
     class Kind(models.TextChoices):
         LOGIN = "login", _("Logged in")
         LOGOUT = "logout", _("Logged out")
         FAILED = "failed", _("Failed login")
+        LOCKED = "locked", _("Account locked")
+        UNLOCKED = "unlocked", _("Account unlocked")
+        PASSWORD_CHANGED = "password", _("Changed own password")
+        PASSWORD_SET = "pw_set", _("Set another's password")
+        RIGHTS = "rights", _("Roles or permissions changed")
+        EXPORTED = "export", _("Personal data exported")
 
     kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
     user = models.ForeignKey(
@@ -172,11 +187,13 @@ class AccessEvent(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    target = models.CharField(_("account concerned"), max_length=150, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
 
     class Meta:
         ordering = ("-at", "-pk")
-        verbose_name = _("login record")
-        verbose_name_plural = _("login records")
+        verbose_name = _("security log record")
+        verbose_name_plural = _("security log")
 
     def __str__(self):
         at = timezone.localtime(self.at)
@@ -184,4 +201,32 @@ class AccessEvent(models.Model):
 
     @property
     def succeeded(self):
-        return self.kind != self.Kind.FAILED
+        return self.kind not in (self.Kind.FAILED, self.Kind.LOCKED)
+
+
+class PasswordRecord(models.Model):
+    """A password a user had: its hash only, and when it was set (等保 2.0 身份鉴别).
+
+    The newest record is the password in use: its age decides when a change is due,
+    and `temporary` marks one someone else set, to be changed at the next login.
+    The last few keep a user from going back to an old password (passwords.py).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="password_records",
+        verbose_name=_("user"),
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    changed_at = models.DateTimeField(_("set at"), default=timezone.now)
+    temporary = models.BooleanField(_("to be changed at next login"), default=False)
+
+    class Meta:
+        ordering = ("-changed_at", "-pk")
+        get_latest_by = ("changed_at", "pk")
+        verbose_name = _("password record")
+        verbose_name_plural = _("password records")
+
+    def __str__(self):
+        return f"{self.user} {timezone.localtime(self.changed_at):%Y-%m-%d %H:%M}"

@@ -2,7 +2,8 @@
 
 The office manages communities, teams, accounts and plans, and reads reports;
 it never deletes a report, an activity, a photo or an audit record (they are
-evidence), and the audit trail (history, login records) is read-only.
+evidence), and the audit trail (history, the security log) is read-only. It unlocks
+a locked-out account by deleting its attempt (django-axes).
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -27,6 +28,10 @@ OFFICE_PERMISSIONS = {
     "scoring.officialwarning": ("change", "view"),
     "auth.user": ("add", "change", "view"),
     "auth.group": ("view",),
+    # django-axes: deleting a locking attempt unlocks the account; its logs are read only.
+    "axes.accessattempt": ("view", "delete"),
+    "axes.accessfailurelog": ("view",),
+    "axes.accesslog": ("view",),
 }
 
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,15 +23,27 @@ def team(request):
         form = TeamForm(request.POST, instance=team)
         members = MemberFormSet(request.POST, instance=team, prefix="members")
         if form.is_valid() and members.is_valid():
-            with transaction.atomic():
-                form.save()
-                to_save = members.save(commit=False)
-                # Deletions and lost contact flags first, so that a contact handed
-                # to another member never counts twice on the way.
-                for member in members.deleted_objects:
-                    member.delete()
-                for member in sorted(to_save, key=lambda m: m.is_group_contact):
-                    member.save()
+            try:
+                with transaction.atomic():
+                    form.save()
+                    to_save = members.save(commit=False)
+                    # Deletions and lost contact flags first, so that a contact handed
+                    # to another member never counts twice on the way.
+                    for member in members.deleted_objects:
+                        member.delete()
+                    for member in sorted(to_save, key=lambda m: m.is_group_contact):
+                        member.save()
+            except IntegrityError:
+                # Another device saved the team between our check and our save
+                # (a second contact, or the team created twice): nothing of ours is kept.
+                messages.error(
+                    request,
+                    _(
+                        "The team was changed on another device meanwhile: nothing was saved. "
+                        "Please check it and save again."
+                    ),
+                )
+                return redirect("team")
             messages.success(request, _("Team saved."))
             return redirect("team")
         messages.error(request, _("Nothing was saved: please correct the fields marked in red."))

@@ -4,8 +4,10 @@ or deletes by hand, and the list as Excel."""
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.signals import data_exported
 from core.spreadsheets import export_resource, xlsx_response
 
 
@@ -65,4 +67,6 @@ class ExcelExportMixin:
         queryset = self.get_changelist_instance(request).get_queryset(request)
         rows = self.export_resource_class.rows(queryset)
         handle = export_resource(self.export_resource_class(), rows, self.export_title)
+        description = _("Excel export: %(title)s") % {"title": self.export_title}
+        data_exported.send(sender=self.model, request=request, description=description)
         return xlsx_response(handle, f"{self.export_title}.xlsx")

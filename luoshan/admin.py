@@ -1,10 +1,13 @@
 """The governance office's desk: Django's admin, open to the office alone."""
 
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.access import viewer_of
+from communities.access import desk_open_to
+from communities.second_factor import needs_second_factor, second_factor_url
 from reporting.missing import latest_due_month, missing_reports
 from reporting.models import Plan
 from reporting.months import choose_year
@@ -17,9 +20,17 @@ class LuoshanAdminSite(admin.AdminSite):
     index_template = "admin/luoshan_index.html"
 
     def has_permission(self, request):
-        """Only the office (and superusers) work here; staff, heads and leaders never do."""
-        user = request.user
-        return user.is_active and user.is_staff and viewer_of(user).is_office
+        """Only the office (and superusers) work here, and only after the second factor
+        (等保 2.0 身份鉴别); staff, heads and leaders never do."""
+        return desk_open_to(request.user)
+
+    def login(self, request, extra_context=None):
+        """An office account signed in with its password alone goes on to its code,
+        not to a second login form."""
+        if request.method == "GET" and needs_second_factor(request.user):
+            next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+            return redirect(second_factor_url(request.user, next_url))
+        return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
         due = latest_due_month(timezone.now())

@@ -6,6 +6,7 @@ fails at start, not on the first request.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +75,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "communities",
     "reporting",
     "scoring",
@@ -87,9 +93,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "communities.middleware.PasswordChangeRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After authentication: a signed-in person's pages are never cached.
+    "core.middleware.PrivatePagesNotStored",
+    # Last, as django-axes asks: it answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: a locked-out account is refused before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "luoshan.urls"
@@ -123,12 +142,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -190,7 +203,6 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -203,6 +215,74 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+
+# --- Accounts: lockout, passwords, sessions, trusted proxy (等保 2.0 身份鉴别) ---
+# Only these proxies (addresses or networks) may name the client in X-Real-IP or
+# X-Forwarded-For (core.http.client_address); empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+# django-axes: after AXES_FAILURE_LIMIT failures from one address for one user name,
+# that pair is locked for AXES_COOLOFF_TIME (each failure while locked restarts it);
+# the office unlocks by deleting the attempt in the admin.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
+AXES_LOCKOUT_CALLABLE = "communities.lockout.lockout_response"
+AXES_VERBOSE = False
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "communities.passwords.NotUsernameValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "communities.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "communities.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
+]
+# A password is changed after this many days, and at the first login after the
+# office set it (communities.middleware).
+PASSWORD_MAX_AGE_DAYS = env_int("DJANGO_PASSWORD_MAX_AGE_DAYS", 90)
+
+# A session ends after this long without a request, and when the browser closes.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Content-Security-Policy (django-csp 4) ---
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402 (this block's own import)
+
+# Only this site's own files run and style a page: no outside host, no inline code.
+# The one inline <style> is a pygal chart's, allowed by the request's nonce, which
+# django-csp adds to the header only on a page that used it (scoring/charts.py).
+# Images: the favicon is `data:,`, the second factor's QR code a data: SVG, and a
+# photo being uploaded is previewed from the phone's own file (a blob: URL).
+# Photos send their own stricter policy (reporting.views._image_response).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# --- Second factor for the office (django-otp) ---
+# The admin opens only after a 6-digit code from a phone app (TOTP) or a one-time
+# recovery code (communities/second_factor.py). After each wrong code the next try
+# waits 1, 2, 4, 8... seconds; a right code resets it.
+OTP_TOTP_ISSUER = "罗山街道反诈平台"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin lists devices (to remove a lost phone's), never their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from communities import second_factor
 from communities import views as community_views
 from reporting import views as reporting_views
 
@@ -34,5 +35,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/second-factor/setup/", second_factor.setup, name="second_factor_setup"),
+    path("accounts/second-factor/", second_factor.verify, name="second_factor_verify"),
     path("admin/", admin.site.urls),
 ]

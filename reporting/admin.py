@@ -77,7 +77,7 @@ class ActivityInline(EvidenceMixin, admin.StackedInline):
         return format_html_join(
             " ",
             '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" '
-            'style="height:96px;border-radius:4px"></a>',
+            'class="desk-thumb"></a>',
             (
                 (
                     reverse("photo", args=[p.pk, "display"]),
@@ -137,6 +137,10 @@ class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, EvidenceAdmin):
     def get_queryset(self, request):
         active = Finding.objects.active().filter(report=OuterRef("pk"))
         return super().get_queryset(request).annotate(is_falsified=Exists(active))
+
+    def has_change_permission(self, request, obj=None):
+        """Nobody edits a report here; its content changes only through its transitions."""
+        return False
 
     def has_review_permission(self, request):
         return may_review(request.user)
@@ -220,6 +224,10 @@ class ActivityAdmin(ExcelExportMixin, EvidenceAdmin):
     export_resource_class = ActivityResource
     export_title = "活动"
 
+    def has_change_permission(self, request, obj=None):
+        """Evidence: changed only on the report page, through the report's transitions."""
+        return False
+
 
 @admin.register(ActivityPhoto)
 class ActivityPhotoAdmin(EvidenceAdmin):
@@ -228,11 +236,15 @@ class ActivityPhotoAdmin(EvidenceAdmin):
     search_fields = ("sha256", "phash", "original_name")
     readonly_fields = ("thumbnail_preview", *(f.name for f in ActivityPhoto._meta.fields))
 
+    def has_change_permission(self, request, obj=None):
+        """Evidence: a photo is added or removed on the report page, never edited."""
+        return False
+
     @admin.display(description=gettext_lazy("photo"))
     def thumbnail_preview(self, photo):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">'
-            '<img src="{}" alt="{}" style="height:64px"></a>',
+            '<img src="{}" alt="{}" class="desk-thumb-small"></a>',
             reverse("photo", args=[photo.pk, "display"]),
             reverse("photo", args=[photo.pk, "thumbnail"]),
             photo.original_name or _("Photo"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.access import require_office
+from core.signals import data_exported
 from core.spreadsheets import spool, write_rows, xlsx_response
 from reporting import attachment2
 from reporting.forms import MonthForm
@@ -67,6 +68,15 @@ def month_file(file_view):
     return view
 
 
+def month_label(plan, month):
+    return {"month": f"{plan.year}-{month:02d}"}
+
+
+def exported(request, description):
+    """Say that personal data leaves as a file (the security log records it)."""
+    data_exported.send(sender=MonthlyReport, request=request, description=description)
+
+
 @month_file
 def missing_xlsx(request, plan, month):
     rows = (
@@ -80,6 +90,7 @@ def missing_xlsx(request, plan, month):
         for r in missing_reports(plan, month)
     )
     headers = ("工作点", "社区", "情况", "工作群联系人", "联系电话")
+    exported(request, _("Export of who has not reported %(month)s") % month_label(plan, month))
     return xlsx_response(
         write_rows(headers, rows, "未报送"), f"未报送-{plan.year}-{month:02d}.xlsx"
     )
@@ -98,6 +109,7 @@ def month_attachment2(request, plan, month):
     reports = attachment2.with_photos(
         MonthlyReport.objects.filter(plan=plan, month=month).received()
     ).order_by("community__work_point__position", "community__position", "community__name")
+    exported(request, _("Export of Attachment 2 for %(month)s") % month_label(plan, month))
     return attachment2_response(reports, f"附件2-{plan.year}-{month:02d}.xlsx")
 
 
@@ -105,6 +117,11 @@ def report_attachment2(request, pk):
     """One report's Attachment 2, as the community would have e-mailed it."""
     require_office(request.user)
     report = get_object_or_404(attachment2.with_photos(MonthlyReport.objects.all()), pk=pk)
+    exported(
+        request,
+        _("Export of %(community)s's Attachment 2 for %(month)s")
+        % {"community": report.community.name, **month_label(report.plan, report.month)},
+    )
     return attachment2_response(
         [report], f"附件2-{report.community.name}-{report.plan.year}-{report.month:02d}.xlsx"
     )
@@ -112,6 +129,7 @@ def report_attachment2(request, pk):
 
 @month_file
 def photos_zip(request, plan, month):
+    exported(request, _("Export of the photo ZIP for %(month)s") % month_label(plan, month))
     response = StreamingHttpResponse(month_photos_zip(plan, month), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="photos-{plan.year}-{month:02d}.zip"'
     return response

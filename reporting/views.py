@@ -251,7 +251,15 @@ def _image_response(field, content_type):
     # Never rendered as a page, whatever bytes follow the image (X-Content-Type-Options
     # comes from SecurityMiddleware).
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
+    if field.field.name == "original":
+        # The evidence as taken (GPS and all in its metadata), for the office only:
+        # never kept in a browser's or a shared computer's cache.
+        response["Cache-Control"] = "private, no-store"
+    else:
+        # The display copy and the thumbnail carry no metadata and change never (a new
+        # photo is a new row): an hour in this browser's cache only, never a proxy's,
+        # spares a phone reloading a report's photos on every page.
+        response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

@@ -128,3 +128,41 @@ def pytest_collection_modifyitems(items):
     """Browser tests run last: their live server needs a transactional database,
     which is emptied after each of them, migration rows included."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def confirmed_totp_device(user):
+    """The user's authenticator app, set up and confirmed (its code: app_code(device))."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+    )
+
+
+def verified_login(client, user):
+    """Log in as the admin needs it: the password (force_login), then the second factor,
+    recorded in the session under django_otp's key as django_otp.login records it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = confirmed_totp_device(user).persistent_id
+    session.save()
+    return client
+
+
+def app_code(device):
+    """The 6-digit code the phone's app shows now for `device`. A code is taken once, so if
+    this one was used already (a second sign-in within 30 s), the app's next one, which
+    the portal takes too (one step of clock tolerance, django-otp's TOTPDevice.tolerance)."""
+    from django_otp.oath import TOTP, hotp
+
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits).t()
+    return f"{hotp(device.bin_key, max(now, device.last_t + 1), digits=device.digits):06d}"
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the second factor as the admin now asks."""
+    return verified_login(client, admin_user)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from communities.permissions import grant_office_permissions
 from reporting.models import MonthlyReport, Plan
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_in_to_desk
 from tests.conftest import PASSWORD, add_activity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,8 +61,7 @@ def test_office_is_told_and_sets_up_the_plan_with_month_boxes(
     people["office"].is_staff = True
     people["office"].save()
     with time_machine.travel(IN_MAY_2026):
-        log_in(desktop, live_server, "office", PASSWORD)
-        desktop.goto(f"{live_server.url}/admin/")
+        log_in_to_desk(desktop, live_server, "office", PASSWORD)
         notice = desktop.locator("#plan-missing")
         expect(notice).to_contain_text("2026年度方案尚未设置")
         shoot(desktop, "admin-plan-missing-1280")

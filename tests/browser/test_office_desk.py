@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from communities.permissions import grant_office_permissions
-from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, type_desk_code
+from tests.conftest import PASSWORD, confirmed_totp_device
 from tests.scoring.conftest import file_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,6 +19,7 @@ def test_office_returns_a_late_report_and_staff_see_the_reason(
     grant_office_permissions()
     people["office"].is_staff = True
     people["office"].save()
+    confirmed_totp_device(people["office"])  # the office's phone app, set up earlier
     file_report(places["a"], plan, 4, people["alice"], plan.late_from(4) + timedelta(days=1))
     file_report(places["b"], plan, 4, people["bob"], plan.late_from(4) - timedelta(days=1))
 
@@ -27,6 +28,7 @@ def test_office_returns_a_late_report_and_staff_see_the_reason(
     page.get_by_label("用户名").fill("office")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    type_desk_code(page, "office")
     expect(page.locator("#who-has-not-reported")).to_be_visible()
     shoot(page, "admin-index-1280")
     page.locator("a[href='/admin/reporting/monthlyreport/']").first.click()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from communities.permissions import grant_office_permissions
 from reporting.models import MonthlyReport, ReportState
-from tests.browser.conftest import DESKTOP, PHONE, log_in, serious_violations
+from tests.browser.conftest import DESKTOP, PHONE, log_in, log_in_to_desk, serious_violations
 from tests.conftest import PASSWORD, add_activity, jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -262,7 +262,7 @@ def test_the_office_cannot_accept_what_changed_after_it_looked(
     draft.submit(people["alice"], truth_confirmed=True)
     draft.return_(people["office"], "请核对参加人数")
     page = desktop
-    log_in(page, live_server, "office", PASSWORD)
+    log_in_to_desk(page, live_server, "office", PASSWORD)
     page.goto(f"{live_server.url}/admin/reporting/monthlyreport/{draft.pk}/change/")
     page.get_by_role("link", name="审核").click()
     expect(page.get_by_role("button", name="审核通过")).to_be_visible()

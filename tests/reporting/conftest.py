@@ -4,7 +4,7 @@ import pytest
 
 from communities.permissions import grant_office_permissions
 from reporting.models import MonthlyReport
-from tests.conftest import add_activity
+from tests.conftest import add_activity, verified_login
 
 
 @pytest.fixture
@@ -13,8 +13,7 @@ def office(client, people):
     user = people["office"]
     user.is_staff = True
     user.save()
-    client.force_login(user)
-    return client
+    return verified_login(client, user)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from communities.models import AccessEvent, Role
 from communities.permissions import grant_office_permissions
 from reporting.models import MonthlyReport
-from tests.conftest import PASSWORD, add_activity, make_user
+from tests.conftest import PASSWORD, add_activity, make_user, verified_login
 
 pytestmark = pytest.mark.django_db
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -238,7 +238,7 @@ def test_a_second_office_account_works_like_the_first(client, places, submitted)
     user = make_user("office2", Role.OFFICE)
     user.is_staff = True
     user.save()
-    client.force_login(user)
+    verified_login(client, user)
     assert client.get(reverse("admin:reporting_monthlyreport_changelist")).status_code == 200
 
 

@@ -1,0 +1,542 @@
+"""The access table: every URL of the portal, every role, the answer each one gets.
+
+The table is built from the URLconf itself (`test_every_url_pattern_is_in_the_table`),
+so a new page, or a model newly registered in the admin, fails here until its
+answers are written down. Each case's URL is resolved back to its pattern: what a
+case covers is what Django routes it to, not what the table claims.
+
+The answers follow the rules of communities/access.py and the admin site:
+- anonymous: 302 to the login page (the admin's own login page for the admin);
+- a page of a community the user may not read: 404, so an id reveals nothing;
+- a page the user may read but not change, or not their role's: 403;
+- the admin (the office's desk) opens to the office and superusers past the second
+  factor; everyone else is sent to its login page. Inside, the office's rights per
+  model are OFFICE_RIGHTS below (communities/permissions.py in words), evidence is
+  never added or deleted by hand, the security log never changed;
+- views that only take POST answer GET with 405, and a POST without the role is
+  refused (403/404/302 to login), never carried out.
+
+Objects of two communities are used: A (alice's, in the head's work point) and B
+(bob's, in the other point, other_head's). In the admin the office sees both alike,
+so its object pages are asked for A's objects.
+"""
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from simple_history.admin import SimpleHistoryAdmin
+
+from communities.models import AccessEvent, Assignment, PropagandaTeam, Role
+from communities.permissions import grant_office_permissions
+from reporting.models import Finding, MonthlyReport, StagedPhoto
+from reporting.photos import check_photo
+from scoring.models import Inspection, InspectionResult, OfficialWarning
+from tests.conftest import (
+    PASSWORD,
+    add_activity,
+    confirmed_totp_device,
+    jpeg_upload,
+    verified_login,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "anonymous",
+    "alice",
+    "bob",
+    "head",
+    "other_head",
+    "leader",
+    "office",
+    "nobody",
+    "superuser",
+)
+LOGGED_IN = ROLES[1:]
+DESK = ("office", "superuser")  # the admin's users; a superuser reads as the office
+SEES_ALL = ("leader", *DESK)
+OWN_STAFF = {"a": "alice", "b": "bob"}
+VIEWERS = {  # who may read a community's pages (communities.access.Viewer.can_view)
+    "a": ("alice", "head", *SEES_ALL),
+    "b": ("bob", "other_head", *SEES_ALL),
+}
+QUARTER = "2021Q2"
+MONTH = "?month=2021-04"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The office's rights in the admin, per registered model: v(iew) a(dd) c(hange) d(elete).
+# A model registered later must be added here (test_every_registered_model_has_its_rights).
+OFFICE_RIGHTS = {
+    "auth.group": "v",
+    "auth.user": "vac",  # accounts are made and changed, never deleted (history kept)
+    "axes.accessattempt": "vd",  # deleting a locking attempt unlocks the account
+    "axes.accesslog": "v",
+    "axes.accessfailurelog": "v",
+    "otp_totp.totpdevice": "",  # second factors are each person's own
+    "otp_static.staticdevice": "",
+    "communities.workpoint": "vac",
+    "communities.community": "vac",
+    "communities.assignment": "vacd",
+    "communities.propagandateam": "vac",
+    "communities.accessevent": "v",  # the security log: read only
+    "reporting.plan": "vac",
+    "reporting.monthlyreport": "v",  # evidence: judged through review, never edited
+    "reporting.activity": "v",
+    "reporting.activityphoto": "v",
+    "reporting.finding": "v",
+    "scoring.inspection": "vac",
+    "scoring.officialwarning": "vc",  # issued from the ledger, not added here
+}
+# What not even a superuser does in the admin: evidence and records the portal (or
+# django-axes) writes for itself are never added or deleted by hand.
+NOBODY_DOES = {
+    "communities.accessevent": "ad",
+    "reporting.monthlyreport": "ad",
+    "reporting.activity": "ad",
+    "reporting.activityphoto": "ad",
+    "reporting.finding": "ad",
+    "axes.accessattempt": "a",
+    "axes.accesslog": "a",
+    "axes.accessfailurelog": "a",
+}
+
+
+# --- The URLconf ---------------------------------------------------------------------
+
+
+def _join(route, sub):
+    """As Django joins a ResolverMatch's route (a nested regex loses its '^')."""
+    return route + (sub[1:] if sub.startswith("^") else sub)
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """Every (route, name) of the URLconf, admin and includes walked through."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = _join(prefix, str(entry.pattern))
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, (namespace, entry.namespace)))
+            yield from url_patterns(entry.url_patterns, route, inner)
+        else:
+            assert isinstance(entry, URLPattern)
+            yield route, ":".join(filter(None, (namespace, entry.name or "")))
+
+
+def pattern_of(url):
+    match = resolve(url.split("?")[0])
+    return match.route, ":".join(filter(None, (*match.namespaces, match.url_name or "")))
+
+
+# --- The data ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(plan, places, people):
+    """Reports, photos, uploads, findings, teams, warnings of A and B; admin objects."""
+    grant_office_permissions()
+    office = people["office"]
+    office.is_staff = True
+    office.save()
+    people["superuser"] = User.objects.create_superuser("root", password=PASSWORD)
+    sides = {}
+    for side, staff in OWN_STAFF.items():
+        community, user = places[side], people[staff]
+        report = MonthlyReport.start(community.pk, plan, 4, by=user)
+        activity = add_activity(report, user)
+        report.submit(user, truth_confirmed=True)
+        draft = MonthlyReport.start(community.pk, plan, 5, by=user)
+        upload = StagedPhoto.stage(draft, check_photo(jpeg_upload()), user)
+        team = PropagandaTeam.objects.create(community=community, established_on="2021-03-01")
+        sides[side] = SimpleNamespace(
+            community=community,
+            report=report,
+            draft=draft,
+            activity=activity,
+            photo=activity.photos.get(),
+            upload=upload,
+            team=team,
+            finding=Finding.record(by=office, reason="照片重复", report=report),
+            warning=OfficialWarning.issue(
+                community=community,
+                plan=plan,
+                strikes="2021Q2",
+                by=office,
+                on=date(2021, 7, 10),
+            ),
+        )
+    inspection = Inspection.objects.create(
+        plan=plan, held_on=date(2021, 6, 1), title="六月督查", recorded_by=office
+    )
+    InspectionResult.objects.create(inspection=inspection, community=places["a"], points=1)
+    a = sides["a"]
+    admin_objects = {
+        "auth.group": Group.objects.get(name=Role.OFFICE),
+        "auth.user": people["alice"],
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="alice", ip_address="10.0.0.9", failures_since_start=1
+        ),
+        "axes.accesslog": AccessLog.objects.create(username="alice", ip_address="10.0.0.9"),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(
+            username="alice", ip_address="10.0.0.9"
+        ),
+        "otp_totp.totpdevice": confirmed_totp_device(office),
+        "otp_static.staticdevice": StaticDevice.objects.create(user=office, name="recovery"),
+        "communities.workpoint": places["point"],
+        "communities.community": places["a"],
+        "communities.assignment": Assignment.objects.get(user=people["alice"]),
+        "communities.propagandateam": a.team,
+        "communities.accessevent": AccessEvent.objects.create(kind="failed", username="x"),
+        "reporting.plan": plan,
+        "reporting.monthlyreport": a.report,
+        "reporting.activity": a.activity,
+        "reporting.activityphoto": a.photo,
+        "reporting.finding": a.finding,
+        "scoring.inspection": inspection,
+        "scoring.officialwarning": a.warning,
+    }
+    return SimpleNamespace(
+        people=people, sides=sides, inspection=inspection, admin_objects=admin_objects
+    )
+
+
+# --- The table -----------------------------------------------------------------------
+
+
+def answers(default=None, **groups):
+    """role -> expected answer: `default` for every role, then role groups over it.
+
+    groups: keyword = an answer's name (see ANSWER_NAMES), value = roles. A role
+    left out of every group and without a default is not asked (a POST the role
+    may make: it would change the data).
+    """
+    table = dict.fromkeys(ROLES, default) if default is not None else {}
+    for answer, roles in groups.items():
+        for role in roles:
+            table[role] = ANSWER_NAMES[answer]
+    return table
+
+
+ANSWER_NAMES = {
+    "ok": 200,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "redirect": 302,
+    "login": "login",
+    "admin_login": "admin login",
+}
+
+
+def case(url, expected, method="get", content_type=None):
+    return SimpleNamespace(url=url, method=method, expected=expected, content_type=content_type)
+
+
+def page_for_viewers(url, side, others="not_found", **more):
+    """A community's page: its readers 200, others `others`, anonymous to login."""
+    return case(
+        url,
+        answers(
+            **{others: [r for r in LOGGED_IN if r not in VIEWERS[side]]},
+            ok=VIEWERS[side],
+            login=["anonymous"],
+            **more,
+        ),
+    )
+
+
+def post_only(url, refused):
+    """A view that takes POST only: GET is 405 (anonymous to login first), and each
+    role in `refused` (answer name -> roles) is refused its POST."""
+    get = answers(405, login=["anonymous"])
+    post = answers(**refused, login=["anonymous"])
+    return [case(url, get), case(url, post, method="post")]
+
+
+def portal_cases(w):
+    """Every page outside the admin, for objects of A and of B."""
+    not_office = [r for r in LOGGED_IN if r not in DESK]
+    cases = [
+        case(reverse("home"), answers(200, login=["anonymous"], forbidden=["nobody"])),
+        *post_only(
+            reverse("start_report"),
+            {"forbidden": [r for r in LOGGED_IN if r not in OWN_STAFF.values()]},
+        ),
+        case(reverse("team"), answers(403, login=["anonymous"], ok=["alice", "bob"])),
+        case(
+            reverse("scoring:our_ledger") + "?year=2021",
+            answers(403, login=["anonymous"], redirect=["alice", "bob"]),
+        ),
+        case(reverse("scoring:index"), answers(403, login=["anonymous"], ok=SEES_ALL)),
+        case(
+            reverse("scoring:quarter", args=[QUARTER]),
+            answers(403, login=["anonymous"], ok=SEES_ALL),
+        ),
+        case(
+            reverse("scoring:quarter_xlsx", args=[QUARTER]),
+            answers(403, login=["anonymous"], ok=SEES_ALL),
+            content_type=XLSX,
+        ),
+        case(
+            reverse("scoring:work_points", args=[QUARTER]),
+            answers(403, login=["anonymous"], ok=SEES_ALL),
+        ),
+        case(
+            reverse("scoring:inspection", args=[w.inspection.pk]),
+            answers(403, login=["anonymous"], ok=SEES_ALL),
+        ),
+        # A preference remembered in a cookie: anyone may set it, even before logging in.
+        case(reverse("text_size"), answers(405)),
+        case(reverse("text_size"), answers(302), method="post"),
+        case(reverse("login"), answers(302, ok=["anonymous"])),
+        case(reverse("logout"), answers(405)),
+        case(reverse("password_change"), answers(200, login=["anonymous"])),
+        case(reverse("password_change_done"), answers(200, login=["anonymous"])),
+        # The second factor is the desk's: a desk account already past it is sent on.
+        case(
+            reverse("second_factor_setup"),
+            answers(403, login=["anonymous"], redirect=DESK),
+        ),
+        case(
+            reverse("second_factor_verify"),
+            answers(403, login=["anonymous"], redirect=DESK),
+        ),
+    ]
+    for side, s in w.sides.items():
+        others = [r for r in LOGGED_IN if r not in VIEWERS[side]]
+        readers_only = [r for r in VIEWERS[side] if r != OWN_STAFF[side]]
+        cases += [
+            page_for_viewers(reverse("report", args=[s.report.pk]), side),
+            page_for_viewers(reverse("report", args=[s.draft.pk]), side),
+            # Saving a report: its own staff only; readers 403, others 404.
+            case(
+                reverse("report", args=[s.draft.pk]),
+                answers(login=["anonymous"], not_found=others, forbidden=readers_only),
+                method="post",
+            ),
+            *post_only(
+                reverse("upload_photo", args=[s.draft.pk]),
+                # Its own staff, posting no photo and no page version, are refused too.
+                {"not_found": others, "forbidden": readers_only, "conflict": [OWN_STAFF[side]]},
+            ),
+            # An upload not saved yet: only who may edit the report sees it.
+            case(
+                reverse("staged_photo", args=[s.draft.pk, s.upload.pk]),
+                answers(404, login=["anonymous"], ok=[OWN_STAFF[side]]),
+            ),
+            page_for_viewers(reverse("photo", args=[s.photo.pk, "thumbnail"]), side),
+            page_for_viewers(reverse("photo", args=[s.photo.pk, "display"]), side),
+            # Originals keep their GPS: own staff and the office; other readers 403.
+            case(
+                reverse("photo", args=[s.photo.pk, "original"]),
+                answers(
+                    login=["anonymous"],
+                    not_found=others,
+                    forbidden=["head" if side == "a" else "other_head", "leader"],
+                    ok=[OWN_STAFF[side], *DESK],
+                ),
+            ),
+            case(
+                reverse("photo", args=[s.photo.pk, "bogus"]),
+                answers(404, login=["anonymous"]),
+            ),
+            *post_only(reverse("report_finding", args=[s.report.pk]), {"forbidden": not_office}),
+            *post_only(reverse("withdraw_finding", args=[s.finding.pk]), {"forbidden": not_office}),
+            *post_only(reverse("team_finding", args=[s.community.pk]), {"forbidden": not_office}),
+            page_for_viewers(reverse("scoring:ledger", args=[QUARTER, s.community.pk]), side),
+            *post_only(
+                reverse("scoring:issue_warning", args=[QUARTER, s.community.pk]),
+                {"forbidden": not_office},
+            ),
+            *post_only(
+                reverse("scoring:record_interview", args=[s.warning.pk]),
+                {"forbidden": not_office},
+            ),
+        ]
+    return cases
+
+
+def desk_page(url, office, superuser=None, content_type=None, others="admin_login"):
+    """An admin page: everyone but the desk to the admin's login page."""
+    table = answers(ANSWER_NAMES[others])
+    table["office"] = office
+    table["superuser"] = office if superuser is None else superuser
+    return case(url, table, content_type=content_type)
+
+
+def can(rights, letter):
+    return 200 if letter in rights else 403
+
+
+def model_cases(label, model_admin, obj):
+    """The admin's pages of one registered model, from OFFICE_RIGHTS and NOBODY_DOES."""
+    office = OFFICE_RIGHTS[label]
+    superuser = "".join(r for r in "vacd" if r not in NOBODY_DOES.get(label, ""))
+    name = label.replace(".", "_")
+    pk = obj.pk
+
+    def page(view, letter, args=()):
+        url = reverse(f"admin:{name}_{view}", args=args)
+        return desk_page(url, can(office, letter), can(superuser, letter))
+
+    cases = [
+        page("changelist", "v"),
+        page("add", "a"),
+        page("change", "v", [pk]),  # read-only for a viewer: still the page
+        page("delete", "d", [pk]),
+        page("history", "v", [pk]),
+        # The admin's old URL of an object sends on to its change page.
+        desk_page(reverse(f"admin:{name}_change", args=[pk]).removesuffix("change/"), 302),
+    ]
+    if isinstance(model_admin, SimpleHistoryAdmin):
+        version = obj.history.order_by("history_id").first().history_id
+        cases.append(page("simple_history", "v", [pk, version]))
+    if label == "otp_totp.totpdevice":
+        # An authenticator's secret is never shown again once set up, not even to a
+        # superuser: whoever saw it could pass anyone's second factor
+        # (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+        for view in ("config", "qrcode"):
+            cases.append(desk_page(reverse(f"admin:{name}_{view}", args=[pk]), 403))
+    return cases
+
+
+def admin_cases(w):
+    a = w.sides["a"]
+    plan = w.admin_objects["reporting.plan"]
+    version = plan.history.order_by("history_id").first()
+    report_type = ContentType.objects.get_for_model(MonthlyReport)
+    cases = [
+        desk_page(reverse("admin:index"), 200),
+        desk_page(reverse("admin:login"), 302, others="ok"),
+        # Logging out takes a POST; a GET from outside the desk goes to the admin's index.
+        desk_page(reverse("admin:logout"), 405, others="redirect"),
+        desk_page(reverse("admin:password_change"), 200),
+        desk_page(reverse("admin:password_change_done"), 200),
+        desk_page(
+            reverse("admin:autocomplete")
+            + "?app_label=scoring&model_name=inspectionresult&field_name=community",
+            200,
+        ),
+        desk_page(reverse("admin:jsi18n"), 200),
+        desk_page(reverse("admin:view_on_site", args=[report_type.pk, a.report.pk]), 302),
+        desk_page(reverse("admin:index") + "no-such-page/", 404),
+        desk_page(reverse("admin:reporting_monthlyreport_review", args=[a.report.pk]), 200),
+        desk_page(
+            reverse("admin:reporting_monthlyreport_attachment2", args=[a.report.pk]),
+            200,
+            content_type=XLSX,
+        ),
+        desk_page(reverse("admin:reporting_monthlyreport_month") + MONTH, 200),
+        desk_page(
+            reverse("admin:reporting_monthlyreport_missing_xlsx") + MONTH, 200, content_type=XLSX
+        ),
+        desk_page(
+            reverse("admin:reporting_monthlyreport_month_attachment2") + MONTH,
+            200,
+            content_type=XLSX,
+        ),
+        desk_page(
+            reverse("admin:reporting_monthlyreport_photos_zip") + MONTH,
+            200,
+            content_type="application/zip",
+        ),
+        desk_page(reverse("admin:reporting_monthlyreport_import"), 200),
+        desk_page(reverse("admin:reporting_monthlyreport_process_import"), 405),
+        desk_page(reverse("admin:auth_user_password_change", args=[w.people["alice"].pk]), 200),
+        # The office never sees a superuser's account, nor sets its password.
+        *(
+            desk_page(reverse(f"admin:auth_user_{view}", args=[w.people["superuser"].pk]), 404, 200)
+            for view in ("change", "history", "password_change")
+        ),
+        # The audit trail is never rewritten: a past version is read, never saved back.
+        case(
+            reverse("admin:reporting_plan_simple_history", args=[plan.pk, version.history_id]),
+            answers(403, admin_login=[r for r in ROLES if r not in DESK]),
+            method="post",
+        ),
+    ]
+    for label in ("communities.community", "reporting.monthlyreport", "reporting.activity"):
+        url = reverse(f"admin:{label.replace('.', '_')}_export")
+        cases.append(desk_page(url, can(OFFICE_RIGHTS[label], "v"), content_type=XLSX))
+    for app_label in sorted({model._meta.app_label for model in admin.site._registry}):
+        visible = any(
+            OFFICE_RIGHTS[label] for label in OFFICE_RIGHTS if label.startswith(f"{app_label}.")
+        )
+        url = reverse("admin:app_list", args=[app_label])
+        cases.append(desk_page(url, 200 if visible else 404, 200))
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        cases += model_cases(label, model_admin, w.admin_objects[label])
+    return cases
+
+
+def all_cases(w):
+    return [*portal_cases(w), *admin_cases(w)]
+
+
+# --- The tests -----------------------------------------------------------------------
+
+
+def test_every_url_pattern_is_in_the_table(world):
+    patterns = set(url_patterns())
+    covered = {pattern_of(c.url) for c in all_cases(world)}
+    assert len(patterns) > 150, "the URLconf walk found too few patterns"
+    missing = sorted(patterns - covered)
+    assert not missing, f"URL patterns with no row in the access table: {missing}"
+
+
+def test_every_registered_model_has_its_rights():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(OFFICE_RIGHTS), (
+        "write the office's rights for each model registered in the admin: "
+        f"missing {sorted(registered - set(OFFICE_RIGHTS))}, "
+        f"no longer registered {sorted(set(OFFICE_RIGHTS) - registered)}"
+    )
+
+
+def client_for(role, people):
+    client = Client()
+    if role == "anonymous":
+        return client
+    if role in DESK:
+        return verified_login(client, people[role])
+    client.force_login(people[role])
+    return client
+
+
+def answer_of(response):
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            return "admin login"
+        if location.startswith(reverse("login")):
+            return "login"
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_its_answer_on_every_url(world, role):
+    client = client_for(role, world.people)
+    wrong = []
+    asked = 0
+    for c in all_cases(world):
+        if role not in c.expected:
+            continue
+        asked += 1
+        response = getattr(client, c.method)(c.url)
+        got = answer_of(response)
+        if got != c.expected[role]:
+            wrong.append(f"{c.method.upper()} {c.url}: expected {c.expected[role]}, got {got}")
+        elif c.content_type and got == 200 and response["Content-Type"] != c.content_type:
+            wrong.append(f"{c.url}: content type {response['Content-Type']}")
+        if response.streaming:
+            # Read to its end: the test client then closes it without closing the database.
+            b"".join(response.streaming_content)
+    assert asked > 100
+    assert not wrong, f"{role}: {len(wrong)} wrong answers:\n" + "\n".join(wrong)
