@@ -10,3 +10,6 @@ class LuoshanConfig(AppConfig):
     """The project on top of the apps: settings, URLs, the admin site, the demo data."""
 
     name = "luoshan"
+
+    def ready(self):
+        from luoshan import checks  # noqa: F401 (registers the deploy checks)
