@@ -1,7 +1,9 @@
 """seed_demo: a realistic mix, safe to run twice."""
 
+import base64
 import io
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -10,6 +12,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from communities.models import Community, PropagandaTeam, WorkPoint
 from communities.passwords import password_change_due
@@ -22,8 +27,18 @@ def test_demo_data_is_a_realistic_mix_and_idempotent(settings, client):
     settings.DEBUG = True
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     counts = (MonthlyReport.objects.count(), ActivityPhoto.objects.count())
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    printed = io.StringIO()
+    call_command("seed_demo", stdout=printed)
     assert (MonthlyReport.objects.count(), ActivityPhoto.objects.count()) == counts
+    # The tour opens the office desk without a phone: the printed key gives the codes,
+    # and each printed recovery code opens it once.
+    key, codes = re.search(
+        r"\(([A-Z2-7=]+)\), or use a recovery code once: (.+)", printed.getvalue()
+    ).groups()
+    office = User.objects.get(username="zzb")
+    device = TOTPDevice.objects.get(user=office, confirmed=True)
+    assert device.verify_token(str(TOTP(base64.b32decode(key)).token()).zfill(6))
+    assert StaticToken.objects.filter(device__user=office, token=codes.split()[0]).exists()
 
     assert WorkPoint.objects.count() == 6
     communities = Community.objects.count()

@@ -5,6 +5,7 @@ samples (their names say so); the six work points are the real ones and come
 from a migration.
 """
 
+import base64
 import io
 import random
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw, ImageFont
 
 from communities.models import (
@@ -27,6 +29,7 @@ from communities.models import (
     TeamMember,
     WorkPoint,
 )
+from communities.second_factor import new_recovery_codes
 from reporting import periods
 from reporting.models import Activity, ActivityForm, ActivityPhoto, Finding, MonthlyReport, Plan
 from reporting.periods import LOCAL, Quarter
@@ -35,6 +38,8 @@ from scoring.gather import PlanScores
 from scoring.models import Inspection, InspectionResult, OfficialWarning
 
 DEMO_PASSWORD = "luoshan-demo-2021"  # noqa: S105 (demo only; the command refuses production)
+# The demo office's authenticator key: printed by the command, demo only.
+DEMO_TOTP_KEY = b"luoshan-demo-desk-01"
 CJK_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -93,6 +98,7 @@ class Command(BaseCommand):
                 year=2021, defaults={"duty_months": [4, 5, 6, 7, 8, 9, 10], "deadline_day": 1}
             )
             office = self._user("zzb", "综治办 吴春生", Role.OFFICE)
+            self.desk_codes = self._second_factor(office)
             self._user("leader", "领导小组 蔡北京", Role.LEADERSHIP)
             communities = self._communities()
             for number, community in enumerate(communities, start=1):
@@ -105,6 +111,14 @@ class Command(BaseCommand):
                     self._report(plan, month, number, community, staff, office)
             self._findings_and_inspections(plan, communities, office)
         self._print_accounts(len(communities))
+
+    def _second_factor(self, office):
+        """The demo office's authenticator (a fixed key, printed) and fresh recovery codes,
+        so that the tour opens the desk without a phone."""
+        TOTPDevice.objects.get_or_create(
+            user=office, name="demo", defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True}
+        )
+        return new_recovery_codes(office)
 
     def _user(self, username, full_name, role):
         user, created = get_user_model().objects.get_or_create(
@@ -291,4 +305,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  community staff: sq01 … sq{count:02d} (one per community)")
         self.stdout.write("  work-point heads: dz1 … dz6")
         self.stdout.write("  governance office: zzb")
+        self.stdout.write(
+            "    office desk second factor: add this key to an authenticator app "
+            f"({base64.b32encode(DEMO_TOTP_KEY).decode()}), or use a recovery code once: "
+            + " ".join(self.desk_codes)
+        )
         self.stdout.write("  leadership: leader")
