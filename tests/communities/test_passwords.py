@@ -26,6 +26,10 @@ pytestmark = pytest.mark.django_db
         ("Password1", "这个密码太常见了。"),
         ("xx-Alice-2024", "密码不能包含用户名。"),
         (PASSWORD, "密码不能与最近5次使用过的密码相同。"),
+        # The ones a probe got accepted before these rules.
+        ("luoshan1", "密码须至少包含大写字母、小写字母、数字、符号中的3种。"),
+        ("luoshan2021", "密码须至少包含大写字母、小写字母、数字、符号中的3种。"),
+        ("sq01sq01", "密码须至少包含大写字母、小写字母、数字、符号中的3种。"),
     ],
 )
 def test_a_weak_password_is_refused_in_chinese(people, password, message):

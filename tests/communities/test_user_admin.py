@@ -211,6 +211,15 @@ def test_a_password_the_office_sets_must_be_changed(office, people, passwords_re
     assert User.objects.get(username="alice").check_password(NEW_PASSWORD)
 
 
+@pytest.mark.parametrize("weak", ["luoshan1", "luoshan2021", "sq01sq01", "newstaff-1"])
+def test_the_office_cannot_set_a_weak_password(office, people, weak):
+    """The same rules in the desk, said in Chinese: the account is not created."""
+    data = {"username": "newstaff", "usable_password": "true", "password1": weak, "password2": weak}
+    page = office.post(reverse("admin:auth_user_add"), data).content.decode()
+    assert "密码" in page and ("3种" in page or "用户名" in page), weak
+    assert not User.objects.filter(username="newstaff").exists()
+
+
 def test_a_refused_password_requires_nothing(office, people, passwords_required):
     data = {"usable_password": "true", "password1": NEW_PASSWORD, "password2": "other"}
     assert office.post(password_url(people["alice"]), data).status_code == 200
