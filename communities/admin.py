@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from communities.forms import AssignmentForm
 from communities.models import (
     AccessEvent,
     Assignment,
@@ -34,6 +35,12 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_display = ("user", "community", "work_point")
     list_select_related = ("user", "community", "work_point")
     autocomplete_fields = ("community",)
+    form = AssignmentForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user
+        return form
 
 
 class TeamMemberInline(admin.TabularInline):

@@ -45,6 +45,9 @@ class PortalUserAdmin(UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None or request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
+        if obj == request.user:
+            # Nobody gives themselves a role: another office account or a superuser does.
+            return (*self.office_readonly_fields, "groups", "is_active")
         return self.office_readonly_fields
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -94,6 +97,8 @@ class PortalUserAdmin(UserAdmin):
         """Groups the office cannot see stay as they were (its form lists role groups only)."""
         unseen = []
         if change and not request.user.is_superuser:
+            if form.instance == request.user:
+                return  # its own groups are read-only to it (get_readonly_fields)
             unseen = list(form.instance.groups.exclude(pk__in=role_groups()))
         super().save_related(request, form, formsets, change)
         if unseen:

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import PropagandaTeam, TeamMember
+from communities.models import Assignment, PropagandaTeam, TeamMember
 
 
 class TeamForm(forms.ModelForm):
@@ -52,3 +52,28 @@ MemberFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class AssignmentForm(forms.ModelForm):
+    """Binding an account to its community or work point, in the admin (least privilege):
+    nobody binds their own account, and a desk account (the office, a superuser) is
+    never bound to a community's or a point's reports."""
+
+    editor = None  # set by the admin to the user filling in the form
+
+    class Meta:
+        model = Assignment
+        fields = ("user", "community", "work_point")
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if self.editor is not None and user == self.editor:
+            raise ValidationError(
+                _("Nobody binds their own account: ask another office account."), code="self"
+            )
+        if user.is_superuser or user.is_staff:
+            raise ValidationError(
+                _("An office desk account is not bound to a community or a work point."),
+                code="desk_account",
+            )
+        return user

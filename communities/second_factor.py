@@ -111,13 +111,21 @@ class CodeForm(forms.Form):
             wait = _wait_seconds(device)
             if wait:
                 raise ValidationError(
-                    _("Too many wrong codes. Wait %(seconds)s seconds, then try again."),
+                    _("After a wrong code, wait %(seconds)s seconds before the next try."),
                     code="throttled",
                     params={"seconds": wait},
                 )
             if django_otp.verify_token(device.user, device.persistent_id, code):
                 self.device = device
                 return code
+        if devices != [self.totp_device]:
+            raise ValidationError(
+                _(
+                    "That recovery code is not right, or it was used already: "
+                    "each works once. Type another one from your list."
+                ),
+                code="wrong",
+            )
         raise ValidationError(
             _(
                 "That code is not right. Type the newest code the app shows; "

@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import AccessEvent
+from communities.models import AccessEvent, Assignment
 from communities.passwords import password_change_due_in_session, record_password
 from core.http import client_address
 from core.signals import data_exported
@@ -207,6 +207,23 @@ def record_group_change(sender, instance, action, model, pk_set, reverse, **kwar
 )
 def record_permission_change(sender, instance, action, model, pk_set, reverse, **kwargs):
     _rights_changed(instance, action, model, pk_set, reverse, "user_permissions")
+
+
+@receiver(post_save, sender=Assignment, dispatch_uid="record_assignment")
+@receiver(post_delete, sender=Assignment, dispatch_uid="record_assignment_removed")
+def record_assignment(sender, instance, **kwargs):
+    """Binding an account to a community or a point decides which reports it sees."""
+    request = _current_request()
+    if request is None:
+        return  # made on the server itself
+    place = instance.community or instance.work_point
+    verb = _("removed") if kwargs.get("signal") is post_delete else _("added")
+    record(
+        AccessEvent.Kind.RIGHTS,
+        request,
+        target=instance.user.get_username(),
+        detail=f"{_('assignment')} {verb}：{place}"[:300],
+    )
 
 
 @receiver(data_exported, dispatch_uid="record_export")

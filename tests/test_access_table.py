@@ -78,8 +78,8 @@ OFFICE_RIGHTS = {
     "auth.group": "v",
     "auth.user": "vac",  # accounts are made and changed, never deleted (history kept)
     "axes.accessattempt": "vd",  # deleting a locking attempt unlocks the account
-    "axes.accesslog": "v",
-    "axes.accessfailurelog": "v",
+    "axes.accesslog": "",  # the office reads one log: the security log below
+    "axes.accessfailurelog": "",
     "otp_totp.totpdevice": "",  # second factors are each person's own
     "otp_static.staticdevice": "",
     "communities.workpoint": "vac",

@@ -134,7 +134,8 @@ def test_the_office_cannot_give_itself_more_rights(office, people, auditors):
     )
     assert office.post(change_url(me), data).status_code == 302  # saved, rights ignored
     more_groups = office_form(me, groups=[*data["groups"], auditors.pk])
-    assert office.post(change_url(me), more_groups).status_code == 200  # refused
+    # Its own groups are read-only to it: the extra group is ignored, not saved.
+    assert office.post(change_url(me), more_groups).status_code == 302
     me.refresh_from_db()
     assert not me.is_superuser
     assert not me.user_permissions.exists()
@@ -249,3 +250,34 @@ def test_is_staff_follows_the_office_role_the_office_gives(office, people, role,
     office.post(change_url(user), office_form(user, groups=[]))
     user.refresh_from_db()
     assert user.is_staff is False
+
+
+def test_the_office_does_not_raise_itself_with_a_role(office, people):
+    """Its own groups are read-only to it: a crafted POST adding 领导小组 changes nothing."""
+    me = people["office"]
+    groups = set(me.groups.values_list("name", flat=True))
+    data = office_form(me, groups=[role_group(Role.LEADERSHIP).pk, role_group(Role.OFFICE).pk])
+    office.post(change_url(me), data)
+    assert set(me.groups.values_list("name", flat=True)) == groups
+
+
+@pytest.mark.parametrize(
+    ("who", "refused"),
+    [("office", "Nobody binds their own"), ("root", "desk account"), ("nobody", None)],
+)
+def test_binding_an_account_to_a_community(office, people, places, root, who, refused):
+    """Nobody binds their own account, and a desk account is never bound; a binding the
+    office makes is in the security log."""
+    from communities.models import AccessEvent, Assignment
+
+    user = root if who == "root" else people[who]
+    url = reverse("admin:communities_assignment_add")
+    response = office.post(url, {"user": user.pk, "community": places["b"].pk})
+    bound = Assignment.objects.filter(user=user, community=places["b"]).exists()
+    assert bound is (refused is None), who
+    logged = AccessEvent.objects.filter(
+        kind="rights", target=user.username, detail__contains="乙社区"
+    )
+    assert logged.exists() is bound, who
+    if refused:
+        assert response.status_code == 200
