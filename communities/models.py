@@ -173,6 +173,8 @@ class AccessEvent(models.Model):
         PASSWORD_SET = "pw_set", _("Set another's password")
         RIGHTS = "rights", _("Roles or permissions changed")
         EXPORTED = "export", _("Personal data exported")
+        SECOND_FACTOR = "2fa", _("Second factor passed")
+        SECOND_FACTOR_FAILED = "2fa_failed", _("Wrong second-factor code")
 
     kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
     user = models.ForeignKey(

@@ -28,6 +28,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from communities.access import is_verified, works_at_desk
+from communities.models import AccessEvent
+from communities.signals import record
 
 RECOVERY_CODES = 10
 TOTP_DIGITS = 6
@@ -157,6 +159,14 @@ def _verified(request, device):
     # A session raised to the admin gets a new key, so an id seen before cannot ride on it.
     request.session.cycle_key()
     django_otp.login(request, device)
+    used = _("recovery code") if isinstance(device, StaticDevice) else _("authenticator app")
+    record(AccessEvent.Kind.SECOND_FACTOR, request, target=request.user.get_username(), detail=used)
+
+
+def _refused(request, form):
+    """A wrong code (not a mistyped one) is a failed sign-in to the desk: in the log."""
+    if form.has_error("code", "wrong"):
+        record(AccessEvent.Kind.SECOND_FACTOR_FAILED, request, target=request.user.get_username())
 
 
 @never_cache
@@ -180,6 +190,8 @@ def setup(request):
             "communities/second_factor_recovery_codes.html",
             {"codes": codes, "next": next_url},
         )
+    if request.method == "POST":
+        _refused(request, form)
     secret = b32encode(device.bin_key).decode()
     return render(
         request,
@@ -209,6 +221,8 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         _verified(request, form.device)
         return redirect(next_url)
+    if request.method == "POST":
+        _refused(request, form)
     return render(
         request,
         "communities/second_factor_verify.html",

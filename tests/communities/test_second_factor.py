@@ -207,3 +207,21 @@ def test_the_portal_pages_do_not_ask_for_the_second_factor(signed_in, plan):
 def test_the_test_helper_passes_the_admin_as_a_code_would(client, office):
     """verified_login (tests/conftest.py) is what the other tests of the admin rely on."""
     assert verified_login(client, office).get(ADMIN).status_code == 200
+
+
+def test_the_second_factor_is_in_the_security_log(client, office):
+    """A wrong code and a right one, each a line of the security log (等保 2.0 安全审计);
+    an empty form is not an attempt."""
+    from communities.models import AccessEvent
+
+    device = confirmed_totp_device(office)
+    client.force_login(office)
+    client.post(VERIFY, {"code": ""})
+    client.post(VERIFY, {"code": wrong_code(device)})
+    device.throttle_reset()
+    client.post(VERIFY, {"code": code_of(device)})
+    lines = AccessEvent.objects.filter(target=office.username).order_by("pk")
+    assert [(e.kind, e.detail) for e in lines if e.kind.startswith("2fa")] == [
+        ("2fa_failed", ""),
+        ("2fa", "身份验证器"),
+    ]
