@@ -1,3 +1,6 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +56,28 @@ class PropagandaTeamAdmin(AuditedAdmin):
     list_display = ("community", "established_on")
     list_select_related = ("community",)
     inlines = (TeamMemberInline,)
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockAdmin(AccessAttemptAdmin):
+    """登录失败与锁定: whose account, from where, how many failures; deleting a row
+    unlocks it (the security log keeps who did). What a phone can read, in Chinese."""
+
+    list_display = ("username", "ip_address", "failures_since_start", "state", "attempt_time")
+    list_display_links = ("username",)
+    list_filter = ()
+    actions = ()
+    date_hierarchy = None
+
+    @admin.display(description=_("state"))
+    def state(self, attempt):
+        left = settings.AXES_FAILURE_LIMIT - attempt.failures_since_start
+        if left <= 0:
+            return _("Locked")
+        return _("%(n)d tries left") % {"n": left}
 
 
 @admin.register(AccessEvent)

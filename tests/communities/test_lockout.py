@@ -11,7 +11,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from communities.models import AccessEvent
-from tests.conftest import PASSWORD
+from communities.permissions import grant_office_permissions
+from tests.conftest import PASSWORD, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,16 @@ def test_a_lock_running_out_is_not_an_unlock(client, people):
     with time_machine.travel(timezone.now() + timedelta(minutes=31)):
         attempt(client, password=PASSWORD)
     assert not AccessEvent.objects.filter(kind=AccessEvent.Kind.UNLOCKED).exists()
+
+
+def test_the_office_reads_whose_account_is_locked_in_chinese(client, people):
+    """The list names the account first, with its state, in Chinese."""
+    grant_office_permissions()
+    office = people["office"]
+    office.is_staff = True
+    office.save()
+    for _n in range(5):
+        attempt(client, password="wrong-password-1")
+    verified_login(client, office)
+    page = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "alice" in page and "已锁定" in page
