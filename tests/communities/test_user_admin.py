@@ -263,7 +263,11 @@ def test_the_office_does_not_raise_itself_with_a_role(office, people):
 
 @pytest.mark.parametrize(
     ("who", "refused"),
-    [("office", "Nobody binds their own"), ("root", "desk account"), ("nobody", None)],
+    [
+        ("office", "不能为自己的账号设置人员归属"),
+        ("root", "不能归属于社区或工作点"),
+        ("nobody", None),
+    ],
 )
 def test_binding_an_account_to_a_community(office, people, places, root, who, refused):
     """Nobody binds their own account, and a desk account is never bound; a binding the
@@ -281,3 +285,4 @@ def test_binding_an_account_to_a_community(office, people, places, root, who, re
     assert logged.exists() is bound, who
     if refused:
         assert response.status_code == 200
+        assert refused in response.content.decode()
