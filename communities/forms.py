@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import Assignment, PropagandaTeam, TeamMember
+from core.text import refuse_control_characters
 
 
 class TeamForm(forms.ModelForm):
@@ -43,9 +44,19 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
         return self.instance.members.filter(is_group_contact=True).exclude(pk__in=in_forms).count()
 
 
+class MemberForm(forms.ModelForm):
+    """One team member; the typed name and phone carry no invisible control character."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "phone"):
+            self.fields[name].validators.append(refuse_control_characters)
+
+
 MemberFormSet = forms.inlineformset_factory(
     PropagandaTeam,
     TeamMember,
+    form=MemberForm,
     formset=BaseMemberFormSet,
     fields=("name", "role", "phone", "is_group_contact"),
     widgets={"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})},

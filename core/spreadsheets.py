@@ -1,30 +1,109 @@
-"""Writing .xlsx safely and in bounded memory.
+"""Writing .xlsx safely, in bounded memory, and ready to print.
 
-Text people typed never becomes a formula: openpyxl stores a string that
-starts with "=" as a formula unless told otherwise, so such cells are marked
-as text. Numbers stay numbers. Rows are written in openpyxl's write-only mode
-to a temporary file, so 100,000 rows never sit in memory at once.
+Text people typed never breaks a file nor becomes a formula: every value goes
+through `safe` (control characters, which openpyxl refuses, are removed), and
+a string that starts with "=" is marked as text. Numbers stay numbers. Lists
+are written in openpyxl's write-only mode to a temporary file, so 100,000 rows
+never sit in memory at once; their column widths come from the first rows
+(`SAMPLE_ROWS`), and a longer text further down wraps in its cell.
 """
 
 import tempfile
+import unicodedata
+from datetime import date, datetime
+from itertools import chain, islice
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import FileResponse
+from django.utils import timezone
 from import_export import widgets
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from core.text import without_control_characters
+
+BOLD = Font(bold=True)
+HEADING = Font(bold=True, size=14)
+WRAP = Alignment(wrap_text=True, vertical="top")
+SAMPLE_ROWS = 500  # rows held back to measure the columns before anything is written
+MIN_WIDTH, MAX_WIDTH = 6, 50  # in character widths, a CJK character counting two
+LANDSCAPE_FROM = 7  # columns: more than six do not fit across an upright A4 page
 
 
-def cell(sheet, value, bold=False):
-    """The value as written: a typed "=…" marked as text; anything else as it is."""
-    if not bold and not (isinstance(value, str) and value.startswith("=")):
+def safe(value):
+    """A value as a sheet may hold it: text without control characters, the rest as it is."""
+    return without_control_characters(value) if isinstance(value, str) else value
+
+
+def cell(sheet, value, bold=False, wrap=False, font=None):
+    """A write-only value as written: cleaned, a typed "=…" marked as text, styled if asked."""
+    value = safe(value)
+    if not (bold or wrap or font) and not (isinstance(value, str) and value.startswith("=")):
         return value  # plain values are the fast path of write-only mode
     written = WriteOnlyCell(sheet, value=value)
     if written.data_type == "f":
         written.data_type = "s"
-    if bold:
-        written.font = Font(bold=True)
+    if bold or font:
+        written.font = font or BOLD
+    if wrap:
+        written.alignment = WRAP
     return written
+
+
+def write(target, value):
+    """The same for a cell of a normal (not write-only) sheet: `target` holds `value`, safe."""
+    target.value = safe(value)
+    if target.data_type == "f":
+        target.data_type = "s"  # typed text, never a formula
+    return target
+
+
+def display_width(value):
+    """The character widths a value takes on screen: its widest line, a CJK character as two."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 19  # 2021-04-10 09:30:00
+    if isinstance(value, date):
+        return 10
+    lines = str(value).split("\n")
+    return max(
+        sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in lines
+    )
+
+
+def line_count(text, width):
+    """The lines `text` takes in a wrapping column `width` characters wide."""
+    return sum(max(1, -(-display_width(line) // width)) for line in str(text).split("\n"))
+
+
+def column_widths(headers, rows):
+    """Each column wide enough for its header and values, within MIN_WIDTH..MAX_WIDTH."""
+    widest = [display_width(h) for h in headers]
+    for row in rows:
+        for index, value in enumerate(row[: len(widest)]):
+            widest[index] = max(widest[index], display_width(value))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widest]
+
+
+def needs_wrap(value, width):
+    if not isinstance(value, str):
+        return False
+    return "\n" in value or (2 * len(value) > width and display_width(value) > width)
+
+
+def print_setup(sheet, columns, header_row):
+    """A4, landscape for a wide list, one page wide, the header row on every page."""
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if columns >= LANDSCAPE_FROM else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
 def number():
@@ -45,21 +124,49 @@ def spool():
     return tempfile.TemporaryFile()  # noqa: SIM115
 
 
-def write_rows(headers, rows, title="Sheet1"):
-    """An .xlsx in a temporary file (rewound), one header row then `rows`."""
+def write_rows(headers, rows, title, heading):
+    """An .xlsx list in a temporary file (rewound), laid out for printing.
+
+    Row 1 says what the list is and when (`heading`), row 2 holds the headers
+    (repeated on every printed page), then `rows`. Write-only mode writes the
+    column widths before the first row, so the first SAMPLE_ROWS rows are read
+    ahead to measure them; the rest stream through.
+    """
+    rows = iter(rows)
+    sample = list(islice(rows, SAMPLE_ROWS))
+    widths = column_widths(headers, sample)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    sheet.append([cell(sheet, h, bold=True) for h in headers])
-    for row in rows:
-        sheet.append([cell(sheet, value) for value in row])
+    sheet = book.create_sheet(title=safe(title)[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    print_setup(sheet, len(headers), header_row=2)
+    sheet.freeze_panes = "A3"
+    sheet.append([cell(sheet, heading, font=HEADING)])
+    sheet.append([cell(sheet, h, bold=True, wrap=True) for h in headers])
+    for row in chain(sample, rows):
+        sheet.append(
+            [
+                cell(sheet, value, wrap=needs_wrap(value, width))
+                for value, width in zip(row, widths, strict=True)
+            ]
+        )
     out = spool()
     book.save(out)
     out.seek(0)
     return out
 
 
-def export_resource(resource, queryset, title="Sheet1"):
-    """A django-import-export resource's rows, streamed from the database."""
+def exported_at():
+    """Now, as a heading says it: Beijing time, whatever the server's clock zone."""
+    now = timezone.localtime(timezone.now(), ZoneInfo(settings.TIME_ZONE))
+    return f"导出时间：{now:%Y-%m-%d %H:%M}（北京时间）"
+
+
+def export_resource(resource, queryset, title="Sheet1", heading=None):
+    """A django-import-export resource's rows, streamed from the database.
+
+    The heading defaults to the title and the time of the export.
+    """
     rows = (resource.export_resource(obj) for obj in queryset.iterator(chunk_size=2000))
-    return write_rows(resource.get_export_headers(), rows, title)
+    heading = heading or f"{title}　{exported_at()}"
+    return write_rows(resource.get_export_headers(), rows, title, heading)

@@ -13,6 +13,7 @@ from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import safe, write
 from reporting import periods
 
 TITLE = "反诈骗活动开展情况报表"
@@ -31,18 +32,12 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 def sheet_title(name, taken):
     """A sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the book."""
-    base = re.sub(r"[\[\]:*?/\\]", "", name)[:28] or "Sheet"
+    base = re.sub(r"[\[\]:*?/\\]", "", safe(name))[:28] or "Sheet"
     title, n = base, 2
     while title in taken:
         title, n = f"{base}-{n}", n + 1
     taken.add(title)
     return title
-
-
-def _text(cell, value):
-    cell.value = value
-    if cell.data_type == "f":
-        cell.data_type = "s"  # typed text, never a formula
 
 
 def fill_sheet(sheet, report):
@@ -51,17 +46,20 @@ def fill_sheet(sheet, report):
     most_photos = max((len(a.photos.all()) for a in activities), default=0)
     last_column = len(HEADERS) + max(1, most_photos)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_column)
-    sheet["A1"] = TITLE
+    write(sheet["A1"], TITLE)
     sheet["A1"].font = Font(size=18, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
     submitted = report.first_submitted_at
-    _text(sheet["A2"], f"社区（盖章）：{report.community.name}")
+    write(sheet["A2"], f"社区（盖章）：{report.community.name}")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
-    sheet["E2"] = "报送时间：" + (
-        f"{periods.local(submitted):%Y年%m月%d日 %H:%M}" if submitted else "未报送"
+    write(
+        sheet["E2"],
+        "报送时间："
+        + (f"{periods.local(submitted):%Y年%m月%d日 %H:%M}" if submitted else "未报送"),
     )
     sheet.merge_cells(start_row=2, start_column=5, end_row=2, end_column=last_column)
-    sheet.append([*HEADERS, "图片"])
+    for column, header in enumerate([*HEADERS, "图片"], start=1):
+        write(sheet.cell(row=3, column=column), header)
     sheet.merge_cells(start_row=3, start_column=PHOTO_COLUMN, end_row=3, end_column=last_column)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
@@ -79,7 +77,7 @@ def fill_sheet(sheet, report):
         )
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column)
-            _text(cell, value)
+            write(cell, value)
             cell.alignment = CENTRE
             cell.border = BOX
         sheet.row_dimensions[row].height = PHOTO_PX * 0.78
@@ -91,7 +89,7 @@ def fill_sheet(sheet, report):
             sheet.add_image(picture, f"{get_column_letter(PHOTO_COLUMN + offset)}{row}")
     foot = 4 + len(activities)
     sheet.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=last_column)
-    sheet.cell(row=foot, column=1, value=NOTE).alignment = Alignment(wrap_text=True)
+    write(sheet.cell(row=foot, column=1), NOTE).alignment = Alignment(wrap_text=True)
     sheet.row_dimensions[foot].height = 36
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width

@@ -11,6 +11,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from communities.access import require_office
@@ -91,8 +92,9 @@ def missing_xlsx(request, plan, month):
     )
     headers = ("工作点", "社区", "情况", "工作群联系人", "联系电话")
     exported(request, _("Export of who has not reported %(month)s") % month_label(plan, month))
+    heading = f"{plan.year}年{month}月 未报送情况"
     return xlsx_response(
-        write_rows(headers, rows, "未报送"), f"未报送-{plan.year}-{month:02d}.xlsx"
+        write_rows(headers, rows, "未报送", heading), f"未报送-{plan.year}-{month:02d}.xlsx"
     )
 
 
@@ -131,5 +133,8 @@ def report_attachment2(request, pk):
 def photos_zip(request, plan, month):
     exported(request, _("Export of the photo ZIP for %(month)s") % month_label(plan, month))
     response = StreamingHttpResponse(month_photos_zip(plan, month), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="photos-{plan.year}-{month:02d}.zip"'
+    # filename* (RFC 5987) carries the Chinese name, as FileResponse does for the .xlsx files.
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{plan.year}年{month}月反诈骗活动照片.zip"
+    )
     return response

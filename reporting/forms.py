@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.text import refuse_control_characters
 from reporting import periods
 from reporting.models import (
     ACTIVITY_GONE,
@@ -27,6 +28,8 @@ from reporting.photos import ACCEPT_ATTRIBUTE, check_photo
 # The Attachment 2 fields a person fills in; a new card with none of them, and
 # no photo, was left untouched and is not an activity.
 CONTENT_FIELDS = ("held_at", "place", "form", "form_other", "participants", "caption")
+# The fields typed as free text: no invisible control character (core.text) gets in.
+TEXT_FIELDS = ("place", "form_other", "caption")
 
 
 def photos_anchor(activity_id, prefix):
@@ -105,6 +108,8 @@ class ActivityEntryForm(forms.ModelForm):
         self.fields["held_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["position"].required = False
         self.fields["form_other"].widget.attrs["placeholder"] = _("Describe the form of activity")
+        for name in TEXT_FIELDS:
+            self.fields[name].validators.append(refuse_control_characters)
         for name in CONTENT_FIELDS:
             self.fields[name].error_messages["required"] = _("%(label)s cannot be empty.") % {
                 "label": self.fields[name].label
@@ -135,7 +140,8 @@ class ActivityEntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("form") == ActivityForm.OTHER and not cleaned.get("form_other", "").strip():
+        described = cleaned.get("form_other", "").strip() or "form_other" in self.errors
+        if cleaned.get("form") == ActivityForm.OTHER and not described:
             self.add_error("form_other", _("Please describe the form of activity."))
         for name in ("photos_camera", "photos_album"):
             for upload in cleaned.get(name) or []:

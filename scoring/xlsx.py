@@ -1,4 +1,8 @@
-"""The quarter page as an .xlsx workbook (openpyxl), laid out for printing on A4."""
+"""The quarter page as an .xlsx workbook (openpyxl), laid out for printing on A4.
+
+Every value goes through core.spreadsheets.write (no control character, no
+formula); each row is as tall as its most wrapped cell, so every deduction prints.
+"""
 
 import io
 
@@ -7,11 +11,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.page import PageMargins
 
+from core.spreadsheets import line_count, write
 from reporting.periods import local
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WIDTHS = (6, 20, 10, 8, 60, 8, 12)
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
+
+
+def put_row(sheet, row, values):
+    """`values` in row `row`, each written safely; the cells written."""
+    return [
+        write(sheet.cell(row=row, column=column), value)
+        for column, value in enumerate(values, start=1)
+    ]
 
 
 def quarter_workbook(quarter, scores, at):
@@ -19,11 +33,11 @@ def quarter_workbook(quarter, scores, at):
     sheet = book.active
     sheet.title = str(quarter)
     title = _("Luoshan anti-fraud quarterly assessment, %(quarter)s") % {"quarter": quarter.label}
-    sheet.append([title])
+    put_row(sheet, 1, [title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
     sheet["A1"].font = Font(size=16, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([_("As of %(at)s") % {"at": local(at).strftime("%Y-%m-%d %H:%M")}])
+    put_row(sheet, 2, [_("As of %(at)s") % {"at": local(at).strftime("%Y-%m-%d %H:%M")}])
     headers = [
         _("Rank"),
         _("Community"),
@@ -33,12 +47,11 @@ def quarter_workbook(quarter, scores, at):
         _("Strikes"),
         _("Warning"),
     ]
-    sheet.append(headers)
-    for cell in sheet[3]:
+    for cell in put_row(sheet, 3, headers):
         cell.font = Font(bold=True)
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for score in scores:
+    for row, score in enumerate(scores, start=4):
         deductions = "\n".join(
             f"-{line.points} [{line.rule}] {line.reason}" for line in score.assessment.deductions
         )
@@ -48,22 +61,21 @@ def quarter_workbook(quarter, scores, at):
             warning = _("due")
         else:
             warning = ""
-        sheet.append(
-            [
-                score.rank,
-                score.community.name,
-                score.community.work_point.name,
-                score.total,
-                deductions,
-                len(score.strikes),
-                warning,
-            ]
-        )
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":
-                cell.data_type = "s"  # text someone typed never becomes a formula
+        values = [
+            score.rank,
+            score.community.name,
+            score.community.work_point.name,
+            score.total,
+            deductions,
+            len(score.strikes),
+            warning,
+        ]
+        cells = put_row(sheet, row, values)
+        for cell in cells:
             cell.border = BOX
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+        lines = max(line_count(c.value or "", w) for c, w in zip(cells, WIDTHS, strict=True))
+        sheet.row_dimensions[row].height = LINE_HEIGHT * lines
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
     sheet.print_title_rows = "3:3"

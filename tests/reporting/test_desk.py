@@ -7,7 +7,7 @@ here each view is also called on its own, to show it asks communities.access its
 
 import io
 import zipfile
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib import admin
@@ -41,7 +41,8 @@ def test_who_has_not_reported_with_contacts(office, people, plan, places, submit
     assert "<td>甲社区</td>" not in page
     response = office.get(reverse("admin:reporting_monthlyreport_missing_xlsx") + "?month=2021-04")
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
-    assert rows[0] == ("工作点", "社区", "情况", "工作群联系人", "联系电话")
+    assert rows[0][0] == "2021年4月 未报送情况"
+    assert rows[1] == ("工作点", "社区", "情况", "工作群联系人", "联系电话")
     assert ("苏内点", "乙社区", "未报送", "林联络", "13900000000") in rows
     index = office.get(reverse("admin:index")).content.decode()
     assert "who-has-not-reported" in index
@@ -80,6 +81,9 @@ def test_month_zip_names_and_streams(office, submitted, plan, places, people):
     add_activity(draft, people["bob"])  # a draft's photos stay with the community
     response = office.get(admin_urls(submitted)["zip"])
     assert response.streaming
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''" + quote("2021年4月反诈骗活动照片.zip")
+    )
     names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
     assert names == [
         "缺塘点/甲社区/2021-04/1-集中宣讲现场.jpg",
