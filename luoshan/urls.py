@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from communities import second_factor
+from communities import login, second_factor
 from communities import views as community_views
 from reporting import views as reporting_views
 
@@ -25,7 +25,7 @@ urlpatterns = [
     path("text-size/", community_views.text_size, name="text_size"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        login.PortalLoginView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -90,8 +90,12 @@ class ActivityInline(EvidenceMixin, admin.StackedInline):
 
 
 class ReportEventInline(EvidenceMixin, admin.TabularInline):
+    """Each event once, at its Beijing time: the tabular inline's own template also
+    printed its __str__ (the same moment again) above the row."""
+
     model = ReportEvent
     extra = 0
+    template = "admin/reporting/monthlyreport/history_inline.html"
     fields = readonly_fields = ("at", "action", "actor", "note")
 
 

@@ -605,7 +605,7 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
 
     def __str__(self):
-        return f"{self.held_at:%Y-%m-%d} {self.place}"
+        return f"{periods.local(self.held_at):%Y-%m-%d} {self.place}"
 
     @property
     def form_label(self):

@@ -7,21 +7,46 @@ from the admin, for one report or many, with the version of each report it saw.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.access import require_review
-from reporting.models import MonthlyReport
+from reporting.models import Finding, MonthlyReport, ReportEvent
 
 
 class ReviewForm(forms.Form):
+    """The reason, and for a falsification (S3: the month's deduction doubles) a tick
+    saying so, checked here before the report's own transition runs."""
+
     reason = forms.CharField(
         label=gettext_lazy("Reason (required to return or to record falsification)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
+    confirm_falsify = forms.BooleanField(
+        label=gettext_lazy(
+            "I confirm the finding of falsification (the month's deduction doubles)"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def clean(self):
+        data = super().clean()
+        if self.action in NEEDS_REASON and not data.get("reason", "").strip():
+            self.add_error("reason", NEEDS_REASON[self.action])
+        if self.action == "falsify" and not data.get("confirm_falsify"):
+            self.add_error(
+                "confirm_falsify",
+                _("Tick the box to confirm the finding: it doubles the month's deduction."),
+            )
+        return data
 
 
 # Each carries the version of the report the reviewer saw: a report that changed
@@ -39,6 +64,12 @@ REVIEW_ACTIONS = {
         gettext_lazy("Record falsification (弄虚作假)"),
         lambda report, user, reason, version: report.mark_falsified(user, reason, version=version),
     ),
+}
+
+
+NEEDS_REASON = {
+    "return": gettext_lazy("Please give the reason for returning it."),
+    "falsify": gettext_lazy("Please write the reason for the finding."),
 }
 
 
@@ -87,7 +118,7 @@ def review_many(request, site, reports, action):
     None once applied, so the admin goes back to the list with the messages.
     """
     require_review(request.user)
-    form = ReviewForm(request.POST if "apply" in request.POST else None)
+    form = ReviewForm(request.POST if "apply" in request.POST else None, action=action)
     if form.is_bound and form.is_valid():
         versions = seen_versions(request.POST, reports)
         review(request, reports, action, form.cleaned_data["reason"], versions)
@@ -97,17 +128,29 @@ def review_many(request, site, reports, action):
 
 
 def review_one(request, pk, site):
-    """One report, opened from its admin page at the version shown there."""
+    """One report, opened from its admin page at the version shown there: what was
+    filed (activities, photos), what happened to it (history, findings), and the three
+    judgements. A judgement missing its reason or confirmation shows the page again."""
     require_review(request.user)
-    report = get_object_or_404(MonthlyReport.objects.select_related("community", "plan"), pk=pk)
-    form = ReviewForm(request.POST or None)
+    reports = MonthlyReport.objects.select_related(
+        "community__work_point", "plan", "submitted_by"
+    ).prefetch_related(
+        "activities__photos",
+        Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
+        Prefetch(
+            "findings",
+            queryset=Finding.objects.select_related("recorded_by", "withdrawn_by"),
+        ),
+    )
+    report = get_object_or_404(reports, pk=pk)
     action = request.POST.get("action")
-    if request.method == "POST" and action in REVIEW_ACTIONS and form.is_valid():
+    posted = request.method == "POST" and action in REVIEW_ACTIONS
+    form = ReviewForm(request.POST if posted else None, action=action)
+    if posted and form.is_valid():
         versions = seen_versions(request.POST, [report])
         review(request, [report], action, form.cleaned_data["reason"], versions)
         return redirect("admin:reporting_monthlyreport_change", pk)
-    seen = request.GET.get("version", "")
+    seen = request.POST.get(f"version-{pk}", "") if posted else request.GET.get("version", "")
     report.seen_version = int(seen) if seen.isdigit() else report.version
     title = _("Review %(report)s") % {"report": report}
-    choices = [(key, label) for key, (label, _run) in REVIEW_ACTIONS.items()]
-    return review_page(request, site, title, [report], form, single=True, choices=choices)
+    return review_page(request, site, title, [report], form, single=True, report=report)

@@ -56,3 +56,10 @@ def test_a_login_record_names_its_time_in_luoshan(db):
     event = AccessEvent(kind=AccessEvent.Kind.LOGIN, username="alice")
     event.at = datetime(2021, 5, 1, 16, 30, tzinfo=UTC)
     assert str(event).startswith("2021-05-02 00:30")
+
+
+def test_an_activitys_name_gives_its_day_in_luoshan(april):
+    """Held at 07:30 on 10 April in Luoshan: 23:30 on the 9th in UTC, named the 10th."""
+    activity = april.activities.get()
+    activity.held_at = datetime(2021, 4, 9, 23, 30, tzinfo=UTC)
+    assert str(activity).startswith("2021-04-10 ")

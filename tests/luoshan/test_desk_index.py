@@ -1,0 +1,84 @@
+"""The desk's front page (luoshan/admin.py): 待审核 first, and every desk page's icon."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from communities.permissions import grant_office_permissions
+from reporting.models import MonthlyReport
+from tests.conftest import add_activity, verified_login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(client, people):
+    grant_office_permissions()
+    user = people["office"]
+    user.is_staff = True
+    user.save()
+    return verified_login(client, user)
+
+
+def _submitted(plan, community, by, days_before_deadline):
+    report = MonthlyReport.start(community.pk, plan, 4, by=by)
+    add_activity(report, by)
+    report.submit(
+        by, truth_confirmed=True, at=plan.late_from(4) - timedelta(days=days_before_deadline)
+    )
+    return report
+
+
+def _awaiting(text):
+    return text[text.index('id="awaiting-review"') :].split("</div>", 1)[0]
+
+
+def test_the_index_lists_the_reports_awaiting_review_oldest_first(office, people, plan, places):
+    """Submitted, not yet judged: the earliest first submission on top, each a link to
+    its review page; accepted and draft reports are not listed."""
+    newer = _submitted(plan, places["a"], people["alice"], 1)
+    older = _submitted(plan, places["b"], people["bob"], 5)
+    accepted = _submitted(plan, places["c"], people["alice"], 9)
+    accepted.accept(people["office"])
+    text = office.get(reverse("admin:index")).content.decode()
+    assert text.index('id="awaiting-review"') < text.index('class="app-reporting module')
+    awaiting = _awaiting(text)
+    assert "待审核" in awaiting
+    links = [reverse("admin:reporting_monthlyreport_review", args=[r.pk]) for r in (older, newer)]
+    assert all(link in awaiting for link in links)
+    assert awaiting.index(links[0]) < awaiting.index(links[1])
+    assert "丙社区" not in awaiting
+
+
+def test_the_index_says_when_nothing_awaits_review(office, people, plan, places):
+    assert "没有待审核的报表。" in _awaiting(office.get(reverse("admin:index")).content.decode())
+
+
+def test_the_index_takes_as_many_queries_for_three_waiting_reports_as_for_one(
+    office, people, plan, places
+):
+    _submitted(plan, places["a"], people["alice"], 1)
+    office.get(reverse("admin:index"))
+    counts = []
+    for community, staff in (("b", "bob"), ("c", "alice")):
+        with CaptureQueriesContext(connection) as queries:
+            office.get(reverse("admin:index"))
+        counts.append(len(queries))
+        _submitted(plan, places[community], people[staff], 2)
+    with CaptureQueriesContext(connection) as queries:
+        text = office.get(reverse("admin:index")).content.decode()
+    counts.append(len(queries))
+    assert _awaiting(text).count("<li>") == 3
+    assert len(set(counts)) == 1, counts
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["admin:index", "admin:reporting_monthlyreport_changelist", "admin:password_change"],
+)
+def test_desk_pages_carry_their_own_icon_so_no_favicon_ico_is_fetched(office, url):
+    text = office.get(reverse(url)).content.decode()
+    assert '<link rel="icon" href="data:,">' in text
