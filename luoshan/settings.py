@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
-    "axes",
+    "luoshan.apps.AxesConfig",
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -82,3 +82,8 @@ def test_the_index_takes_as_many_queries_for_three_waiting_reports_as_for_one(
 def test_desk_pages_carry_their_own_icon_so_no_favicon_ico_is_fetched(office, url):
     text = office.get(reverse(url)).content.decode()
     assert '<link rel="icon" href="data:,">' in text
+
+
+def test_the_desk_names_django_axes_in_chinese(office):
+    page = office.get(reverse("admin:index")).content.decode()
+    assert "登录失败与锁定" in page and ">Axes<" not in page and "AXES" not in page
