@@ -1,8 +1,11 @@
 """The official form: 附件2 反诈骗活动开展情况报表, as the plan lays it out, with photos.
 
-One sheet per report: the title, 社区 and 报送时间 in the header, the columns
-序号 时间 地点 开展形式 参加人数 图片说明, each activity's photo thumbnails in
-its row, and the plan's 备注 line at the foot.
+One sheet per report: the title, 社区, 报送时间 and the report's state in the
+header, the columns 序号 时间 地点 开展形式 参加人数 图片说明, each activity's
+photo thumbnails beside it (three to a row, on as many rows as they need), and
+the plan's 备注 line at the foot. Rows are as tall as their wrapped text or
+thumbnails; printed, it is A4 landscape, one page wide, the column headers on
+every page.
 """
 
 import io
@@ -13,8 +16,9 @@ from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import safe, write
+from core.spreadsheets import line_count, print_setup, safe, write
 from reporting import periods
+from reporting.models import ReportState
 
 TITLE = "反诈骗活动开展情况报表"
 HEADERS = ("序号", "时间", "地点", "开展形式", "参加人数", "图片说明")
@@ -23,8 +27,20 @@ NOTE = (
     "图片等）与表格一并报送至街道综治办。"
 )
 WIDTHS = (6, 17, 18, 14, 9, 22)
-PHOTO_COLUMN = len(HEADERS) + 1  # photos from column G on, one per column
+PHOTO_COLUMN = len(HEADERS) + 1  # the photo area: columns G to I
+PHOTOS_PER_ROW = 3  # further photos go on the activity's next rows, never wider
+LAST_COLUMN = len(HEADERS) + PHOTOS_PER_ROW
+PHOTO_WIDTH = 16
 PHOTO_PX = 110
+PHOTO_ROW_PT = PHOTO_PX * 0.78  # a row of thumbnails, with a little margin, in points
+LINE_PT, PADDING_PT = 15, 6  # one line of 11 pt text; the cell's margin above and below
+HEADER_ROW = 3
+STATES = {
+    ReportState.ACCEPTED: "已审核",
+    ReportState.SUBMITTED: "待审核",
+    ReportState.RETURNED: "退回修改",
+    ReportState.DRAFT: "未报送",
+}
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -40,12 +56,17 @@ def sheet_title(name, taken):
     return title
 
 
-def fill_sheet(sheet, report):
-    """Lay out one report; its activities and photos must be prefetched."""
-    activities = list(report.activities.all())
-    most_photos = max((len(a.photos.all()) for a in activities), default=0)
-    last_column = len(HEADERS) + max(1, most_photos)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_column)
+def text_height(values, widths):
+    """The points the tallest of `values` needs, wrapped in columns `widths` characters wide."""
+    lines = max(
+        line_count(safe(value), max(1, width - 1))
+        for value, width in zip(values, widths, strict=True)
+    )
+    return lines * LINE_PT + PADDING_PT
+
+
+def write_header(sheet, report):
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=LAST_COLUMN)
     write(sheet["A1"], TITLE)
     sheet["A1"].font = Font(size=18, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
@@ -57,48 +78,81 @@ def fill_sheet(sheet, report):
         "报送时间："
         + (f"{periods.local(submitted):%Y年%m月%d日 %H:%M}" if submitted else "未报送"),
     )
-    sheet.merge_cells(start_row=2, start_column=5, end_row=2, end_column=last_column)
+    sheet.merge_cells(start_row=2, start_column=5, end_row=2, end_column=len(HEADERS))
+    # Beside 报送时间, so a returned or unreviewed report never prints like an accepted one.
+    write(sheet.cell(row=2, column=PHOTO_COLUMN), f"状态：{STATES.get(report.state, '')}")
+    sheet.cell(row=2, column=PHOTO_COLUMN).font = Font(bold=True)
+    sheet.merge_cells(start_row=2, start_column=PHOTO_COLUMN, end_row=2, end_column=LAST_COLUMN)
     for column, header in enumerate([*HEADERS, "图片"], start=1):
-        write(sheet.cell(row=3, column=column), header)
-    sheet.merge_cells(start_row=3, start_column=PHOTO_COLUMN, end_row=3, end_column=last_column)
-    for cell in sheet[3]:
+        write(sheet.cell(row=HEADER_ROW, column=column), header)
+    for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
         cell.alignment = CENTRE
         cell.border = BOX
-    for number, activity in enumerate(activities, start=1):
-        row = 3 + number
-        values = (
-            number,
-            f"{periods.local(activity.held_at):%Y-%m-%d %H:%M}",
-            activity.place,
-            activity.form_label,
-            activity.participants,
-            activity.caption,
-        )
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column)
-            write(cell, value)
-            cell.alignment = CENTRE
-            cell.border = BOX
-        sheet.row_dimensions[row].height = PHOTO_PX * 0.78
-        for offset, photo in enumerate(activity.photos.all()):
-            with photo.thumbnail.open("rb") as handle:
-                picture = SheetImage(io.BytesIO(handle.read()))
-            scale = PHOTO_PX / max(picture.width, picture.height)
-            picture.width, picture.height = picture.width * scale, picture.height * scale
-            sheet.add_image(picture, f"{get_column_letter(PHOTO_COLUMN + offset)}{row}")
-    foot = 4 + len(activities)
-    sheet.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=last_column)
-    write(sheet.cell(row=foot, column=1), NOTE).alignment = Alignment(wrap_text=True)
-    sheet.row_dimensions[foot].height = 36
-    for column, width in enumerate(WIDTHS, start=1):
+    sheet.merge_cells(
+        start_row=HEADER_ROW,
+        start_column=PHOTO_COLUMN,
+        end_row=HEADER_ROW,
+        end_column=LAST_COLUMN,
+    )
+
+
+def write_activity(sheet, row, number, activity):
+    """The activity from `row` down, its photos three to a row; returns the next free row."""
+    photos = list(activity.photos.all())
+    rows = max(1, -(-len(photos) // PHOTOS_PER_ROW))
+    values = (
+        number,
+        f"{periods.local(activity.held_at):%Y-%m-%d %H:%M}",
+        activity.place,
+        activity.form_label,
+        activity.participants,
+        activity.caption,
+    )
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        write(cell, value)
+        cell.alignment = CENTRE
+        cell.border = BOX
+    for line in range(row, row + rows):
+        for column in range(PHOTO_COLUMN, LAST_COLUMN + 1):
+            sheet.cell(row=line, column=column).border = BOX
+    if rows > 1:  # the text stands once, centred beside all its photos
+        for column in range(1, len(HEADERS) + 1):
+            sheet.merge_cells(
+                start_row=row, start_column=column, end_row=row + rows - 1, end_column=column
+            )
+    # Each row as tall as its thumbnails, or its share of the text if that is taller.
+    share = text_height(values, WIDTHS) / rows
+    for line in range(row, row + rows):
+        sheet.row_dimensions[line].height = max(share, PHOTO_ROW_PT if photos else 0)
+    for index, photo in enumerate(photos):
+        with photo.thumbnail.open("rb") as handle:
+            picture = SheetImage(io.BytesIO(handle.read()))
+        scale = PHOTO_PX / max(picture.width, picture.height)
+        picture.width, picture.height = picture.width * scale, picture.height * scale
+        line, offset = divmod(index, PHOTOS_PER_ROW)
+        sheet.add_image(picture, f"{get_column_letter(PHOTO_COLUMN + offset)}{row + line}")
+    return row + rows
+
+
+def fill_sheet(sheet, report):
+    """Lay out one report; its activities and photos must be prefetched.
+
+    The sheet is the form's width whatever the photos: six columns and a photo
+    area three thumbnails wide, an activity with more photos taking more rows.
+    """
+    write_header(sheet, report)
+    row = HEADER_ROW + 1
+    for number, activity in enumerate(report.activities.all(), start=1):
+        row = write_activity(sheet, row, number, activity)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LAST_COLUMN)
+    write(sheet.cell(row=row, column=1), NOTE).alignment = Alignment(wrap_text=True)
+    widths = (*WIDTHS, *[PHOTO_WIDTH] * PHOTOS_PER_ROW)
+    sheet.row_dimensions[row].height = text_height([NOTE], [sum(widths)])
+    for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    for column in range(PHOTO_COLUMN, last_column + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 16
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToHeight = 0
+    print_setup(sheet, LAST_COLUMN, HEADER_ROW)  # A4 landscape, one page wide
 
 
 def with_photos(reports):
