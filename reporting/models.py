@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communities.models import Community
+from core.text import refuse_control_characters
 from reporting import periods
 
 
@@ -320,6 +321,7 @@ class MonthlyReport(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError(_("Please give the reason for returning it."), code="no_reason")
+        refuse_control_characters(reason)
         self._transition(
             (ReportState.SUBMITTED,),
             ReportState.RETURNED,
@@ -840,6 +842,7 @@ class Finding(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError(_("Please write the reason for the finding."), code="no_reason")
+        refuse_control_characters(reason)
         at = at or timezone.now()
         with transaction.atomic():
             target = report or team
@@ -869,6 +872,7 @@ class Finding(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError(_("Please write why the finding is withdrawn."), code="no_reason")
+        refuse_control_characters(reason)
         at = at or timezone.now()
         with transaction.atomic():
             locked = Finding.objects.select_for_update().get(pk=self.pk)

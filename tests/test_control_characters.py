@@ -133,3 +133,31 @@ def test_stored_control_characters_never_break_an_export(
     assert not [name for name in book.sheetnames if CONTROL_CHARACTERS.search(name)]
     # The text is kept, only the invisible character is gone.
     assert any("甲社区" in t or "乙社区" in t for t in texts)
+
+
+def _withdraw_with_a_control_character(report, by):
+    report.mark_falsified(by, "照片重复").withdraw(by, "核实\x0c无误")
+
+
+@pytest.mark.parametrize(
+    ("action", "findings", "events_added"),
+    [
+        (lambda report, by: report.return_(by, "照片\x0b不清晰"), 0, 0),
+        (lambda report, by: report.mark_falsified(by, "照片\x0b重复"), 0, 0),
+        (_withdraw_with_a_control_character, 1, 1),  # the finding stands, not withdrawn
+    ],
+    ids=["return", "finding", "withdrawal"],
+)
+def test_the_offices_reasons_refuse_control_characters_too(
+    action, findings, events_added, april, people
+):
+    """Refused by the report's own actions, whichever page or the admin calls them:
+    nothing else changes."""
+    april.submit(people["alice"], truth_confirmed=True)
+    events = april.events.count()
+    with pytest.raises(ValidationError, match="控制字符"):
+        action(april, people["office"])
+    april.refresh_from_db()
+    assert april.state == "submitted"
+    assert april.events.count() == events + events_added
+    assert april.findings.filter(withdrawn_at__isnull=True).count() == findings
