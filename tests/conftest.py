@@ -1,7 +1,7 @@
 """Shared test data: one person per role, made the way the portal makes them."""
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from communities.models import Assignment, Community, Role, WorkPoint
+from communities.permissions import grant_office_permissions
 from reporting.models import Activity, ActivityForm, ActivityPhoto, MonthlyReport, Plan
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
@@ -166,3 +167,27 @@ def app_code(device):
 def admin_client(client, admin_user):
     """pytest-django's admin_client, past the second factor as the admin now asks."""
     return verified_login(client, admin_user)
+
+
+# The office at its desk (second factor passed), and a report it has to review.
+
+
+@pytest.fixture
+def office(client, people):
+    grant_office_permissions()
+    user = people["office"]
+    user.is_staff = True
+    user.save()
+    return verified_login(client, user)
+
+
+@pytest.fixture
+def submitted(plan, places, people):
+    """A's April report, submitted on time with two activities and three photos."""
+    report = MonthlyReport.start(places["a"].pk, plan, 4, by=people["alice"])
+    add_activity(report, people["alice"], photos=2)
+    second = add_activity(report, people["alice"], photos=1)
+    second.place, second.caption, second.position = "辖区企业", "企业宣讲", 2
+    second.save()
+    report.submit(people["alice"], truth_confirmed=True, at=plan.late_from(4) - timedelta(days=1))
+    return report

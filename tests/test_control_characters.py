@@ -19,7 +19,6 @@ from core.spreadsheets import safe
 from core.text import CONTROL_CHARACTERS, refuse_control_characters, without_control_characters
 from reporting.forms import ActivityEntryForm
 from reporting.models import ActivityForm, MonthlyReport
-from tests.reporting.conftest import office, submitted  # noqa: F401 (fixtures)
 
 REFUSED = "请删除不可见的控制字符。"
 # Every character XML 1.0 forbids, as openpyxl's ILLEGAL_CHARACTERS_RE.

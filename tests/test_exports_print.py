@@ -21,7 +21,6 @@ from core.spreadsheets import (
 )
 from reporting.models import Activity
 from reporting.periods import LOCAL
-from tests.reporting.conftest import office, submitted  # noqa: F401 (fixtures)
 
 LONG_CAPTION = "宣讲现场群众踊跃参与" * 12  # 120 CJK characters: wider than any column
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from communities import admin_users
 from communities.models import Role
 from communities.passwords import Reason, password_change_due
-from communities.permissions import grant_office_permissions
 from tests.conftest import PASSWORD, verified_login
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +20,6 @@ NEW_PASSWORD = "Harbor-7-Lantern"
 @pytest.fixture
 def root(db):
     return User.objects.create_superuser("root", password=PASSWORD)
-
-
-@pytest.fixture
-def office(client, people):
-    grant_office_permissions()
-    user = people["office"]
-    user.is_staff = True
-    user.save()
-    return verified_login(client, user)
 
 
 @pytest.fixture

@@ -7,20 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from communities.permissions import grant_office_permissions
 from reporting.models import MonthlyReport
-from tests.conftest import add_activity, verified_login
+from tests.conftest import add_activity
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def office(client, people):
-    grant_office_permissions()
-    user = people["office"]
-    user.is_staff = True
-    user.save()
-    return verified_login(client, user)
 
 
 def _submitted(plan, community, by, days_before_deadline):
