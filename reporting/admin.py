@@ -10,13 +10,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportMixin
 
 from communities.access import may_review
 from core.admin import AuditedAdmin, EvidenceAdmin, EvidenceMixin, ExcelExportMixin
-from reporting import desk, review
+from reporting import desk, imports, review
 from reporting.forms import PlanForm
-from reporting.imports import Attachment2Resource, Attachment2Workbook
 from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport, Plan, ReportEvent
 from reporting.resources import ActivityResource, MonthlyReportResource
 
@@ -100,7 +98,7 @@ class ReportEventInline(EvidenceMixin, admin.TabularInline):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, EvidenceAdmin):
+class MonthlyReportAdmin(ExcelExportMixin, EvidenceAdmin):
     """Filed by communities or imported from the old sheets; judged here."""
 
     list_display = (
@@ -129,14 +127,10 @@ class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, EvidenceAdmin):
     fields = readonly_fields
     inlines = (ActivityInline, ReportEventInline)
     actions = ("accept_reports", "return_reports", "falsify_reports")
-    # import-export's own list template hides tools without an add permission.
-    import_export_change_list_template = "admin/reporting/monthlyreport/change_list.html"
+    change_list_template = "admin/reporting/monthlyreport/change_list.html"
     change_form_template = "admin/reporting/monthlyreport/change_form.html"
-    # Excel in: the old e-mailed Attachment 2 sheets, previewed before anything is written.
-    resource_classes = (Attachment2Resource,)
     export_resource_class = MonthlyReportResource
     export_title = "报表"
-    import_formats = (Attachment2Workbook,)
 
     def get_queryset(self, request):
         active = Finding.objects.active().filter(report=OuterRef("pk"))
@@ -197,6 +191,14 @@ class MonthlyReportAdmin(ExcelExportMixin, ImportMixin, EvidenceAdmin):
                 "<int:pk>/attachment2.xlsx",
                 view(desk.report_attachment2),
                 name="reporting_monthlyreport_attachment2",
+            ),
+            # Excel in: the old e-mailed Attachment 2 sheets, previewed, then confirmed.
+            path("import/", view(imports.upload_page), site, name="reporting_monthlyreport_import"),
+            path(
+                "import/<uuid:pk>/",
+                view(imports.preview_page),
+                site,
+                name="reporting_monthlyreport_import_preview",
             ),
             path("month/", view(desk.month_page), site, name="reporting_monthlyreport_month"),
             path(

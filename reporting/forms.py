@@ -18,12 +18,14 @@ from reporting.models import (
     ActivityChange,
     ActivityForm,
     ActivityPhoto,
+    ImportUpload,
     MonthlyReport,
     Plan,
     Revision,
     StagedPhoto,
 )
 from reporting.photos import ACCEPT_ATTRIBUTE, check_photo
+from reporting.sheets import NotAWorkbook, read_workbook
 
 # The Attachment 2 fields a person fills in; a new card with none of them, and
 # no photo, was left untouched and is not an activity.
@@ -419,3 +421,42 @@ class PlanForm(forms.ModelForm):
 
     def clean_duty_months(self):
         return sorted(set(self.cleaned_data["duty_months"]))
+
+
+class ImportForm(forms.Form):
+    """An old Attachment 2 workbook, checked to be one before it is stored."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Excel workbook (.xlsx)"),
+        help_text=gettext_lazy(
+            "One sheet per community and month, as the form Attachment 2: 社区（盖章）and "
+            "报送时间 above the header row 序号、时间、地点、开展形式、参加人数、图片说明."
+        ),
+        error_messages={
+            "required": gettext_lazy("Please choose the Excel file to import."),
+            "empty": gettext_lazy(
+                "The chosen file is empty. Please choose the Excel file to import."
+            ),
+        },
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > ImportUpload.MAX_SIZE:
+            raise ValidationError(
+                _("The file is larger than %(size)d MB; an Attachment 2 workbook is much smaller.")
+                % {"size": ImportUpload.MAX_SIZE // (1024 * 1024)},
+                code="too_large",
+            )
+        content = upload.read()
+        try:
+            read_workbook(content)
+        except NotAWorkbook as error:
+            raise ValidationError(str(error), code="not_a_workbook") from error
+        self.cleaned_data["content"] = content
+        return upload

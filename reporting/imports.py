@@ -1,184 +1,363 @@
 """Importing the Attachment 2 sheets communities e-mailed before the portal.
 
-django-import-export does the admin's upload, preview and confirmation; this
-module teaches it the plan's form: every sheet of the workbook is one
-community's month, with 社区（盖章） and 报送时间 in its header and one row
-per activity. Each row is checked (community, time, month with a duty, form,
-participants); a row in error is shown with its reason and, as the import
-runs in a transaction, nothing is written until the whole file is valid and
-the office confirms it.
+The office uploads a workbook; the preview shows, sheet by sheet, the community,
+the month, 报送时间 and whether it counts as on time (M2, M3), the activities as
+they will be stored, and every problem by sheet, Excel row and column. Nothing
+is written until the office confirms; the confirmation reads the stored upload
+again, checks it again against the database as it is then, and writes every
+sheet in one transaction or nothing at all.
+
+A month that already has a report, in any state, is never merged into: its
+sheet is shown as 已有报表，不导入, and the other sheets are imported only when
+the office says so. Sheets that are not a report (instructions, empty) are
+listed as skipped, with why.
+
+The views are mounted in the admin site by MonthlyReportAdmin.get_urls() and
+ask communities.access themselves, like the rest of the desk.
 """
 
-import io
-import re
-from datetime import datetime
+from dataclasses import dataclass
 
-import openpyxl
-import tablib
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
-from import_export.formats.base_formats import XLSX
 
+from communities.access import require_office
 from communities.models import Community
-from reporting.models import Activity, ActivityForm, MonthlyReport, Plan
-from reporting.periods import LOCAL
+from reporting import periods
+from reporting.forms import ImportForm
+from reporting.models import Activity, ImportUpload, MonthlyReport, Plan, ReportEvent
+from reporting.sheets import read_workbook, squash
 
-COLUMNS = ("工作表", "社区", "报送时间", "序号", "时间", "地点", "开展形式", "参加人数", "图片说明")
-WHEN = re.compile(
-    r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2}))?"
-)
-
-
-def _after_label(text, label):
-    text = str(text or "")
-    return text.split(label, 1)[1].lstrip("：: ").strip() if label in text else None
+IMPORT, EXISTS, SKIPPED, ERROR = "import", "exists", "skipped", "error"
+SIGNING_SALT = "reporting.imports.shown"
 
 
-def parse_when(value):
-    """A time from a cell: a real datetime, or text like 2021年5月1日 10:00."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=LOCAL)
-    match = WHEN.search(str(value or ""))
-    if not match:
-        return None
-    year, month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
-    try:
-        return datetime(year, month, day, hour, minute, tzinfo=LOCAL)
-    except ValueError:
-        return None
+@dataclass
+class SheetPlan:
+    """What the import would do with one sheet, and why."""
+
+    sheet: object  # reporting.sheets.Sheet
+    outcome: str = ERROR
+    community: Community | None = None
+    plan: Plan | None = None
+    month: int | None = None
+    reason: str = ""
+
+    @property
+    def on_time(self):
+        """M2/M3: would the report count as on time at its 报送时间?"""
+        if self.plan is None or self.sheet.submitted_at is None:
+            return None
+        return periods.is_on_time(self.sheet.submitted_at, self.plan.late_from(self.month))
+
+    @property
+    def outcome_label(self):
+        return outcome_label(self.outcome)
 
 
-class Attachment2Workbook(XLSX):
-    """The plan's form, one sheet per community and month, read into plain rows."""
-
-    def get_title(self):
-        return "附件2 报表 (xlsx)"
-
-    def create_dataset(self, in_stream):
-        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        dataset = tablib.Dataset(headers=list(COLUMNS))
-        for sheet in book.worksheets:
-            community = submitted = None
-            in_table = False
-            for row in sheet.iter_rows(values_only=True):
-                cells = [c for c in row if c not in (None, "")]
-                if not cells:
-                    continue
-                first = str(cells[0]).strip()
-                if not in_table:
-                    for cell in cells:
-                        community = _after_label(cell, "社区（盖章）") or community
-                        submitted = _after_label(cell, "报送时间") or submitted
-                    in_table = first == "序号"
-                    continue
-                if first.startswith("备注"):
-                    break
-                values = list(row[:6]) + [None] * (6 - len(row[:6]))
-                dataset.append([sheet.title, community, submitted, *values])
-        return dataset
+def outcome_label(outcome):
+    return {
+        IMPORT: _("will be imported"),
+        EXISTS: _("already has a report; not imported"),
+        SKIPPED: _("skipped"),
+        ERROR: _("has problems"),
+    }[outcome]
 
 
-class Attachment2Resource(resources.ModelResource):
-    """Each row an activity; the preview shows it as the office will see it."""
+@dataclass
+class ImportPreview:
+    """Every sheet of an upload, held against the database as it is now."""
 
-    # Named apart from the model's fields, which would otherwise replace them.
-    report_cell = fields.Field("report_id", "报表编号", widgets.IntegerWidget())
-    community_cell = fields.Field("report", "社区及月份", readonly=True)
-    position_cell = fields.Field("position", "序号", widgets.IntegerWidget())
-    held_at_cell = fields.Field("held_at", "时间", widgets.DateTimeWidget("%Y-%m-%d %H:%M"))
-    place_cell = fields.Field("place", "地点")
-    form_cell = fields.Field("form", "开展形式")
-    form_other_cell = fields.Field("form_other", "其他形式")
-    participants_cell = fields.Field("participants", "参加人数", widgets.IntegerWidget())
-    caption_cell = fields.Field("caption", "图片说明")
+    sheets: list
 
-    class Meta:
-        model = Activity
-        fields = (
-            "community_cell",
-            "report_cell",
-            "position_cell",
-            "held_at_cell",
-            "place_cell",
-            "form_cell",
-            "form_other_cell",
-            "participants_cell",
-            "caption_cell",
-        )
-        use_transactions = True
+    @property
+    def problems(self):
+        return [p for s in self.sheets for p in s.sheet.problems]
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.reports = {}  # report id → (its 报送时间, the sheet it came from)
+    def having(self, outcome):
+        return [s for s in self.sheets if s.outcome == outcome]
 
-    def get_instance(self, instance_loader, row):
-        return None  # every row is a new activity
+    @property
+    def to_import(self):
+        return self.having(IMPORT)
 
-    def before_import_row(self, row, **kwargs):
-        """Check the row as the office would, and turn it into an activity's fields."""
-        errors = []
-        community = Community.objects.filter(name=str(row["社区"] or "").strip()).first()
-        if community is None:
-            errors.append(
-                _("unknown community “%(name)s” (社区（盖章） in the header)")
-                % {"name": row["社区"] or ""}
-            )
-        submitted = parse_when(row["报送时间"])
-        if submitted is None:
-            errors.append(_("报送时间 in the header is missing or not a date"))
-        held_at = parse_when(row["时间"])
-        if held_at is None:
-            errors.append(_("时间 “%(value)s” is not a date") % {"value": row["时间"] or ""})
+    @property
+    def existing(self):
+        return self.having(EXISTS)
+
+    @property
+    def skipped(self):
+        return self.having(SKIPPED)
+
+    @property
+    def can_import(self):
+        return not self.problems and bool(self.to_import)
+
+    def shown(self):
+        """What the page showed, signed, so the confirmation knows if anything changed."""
+        return signing.dumps([[s.sheet.title, s.outcome] for s in self.sheets], salt=SIGNING_SALT)
+
+    def changes_since(self, shown):
+        """The sheets whose outcome is not what the page showed, in words."""
         try:
-            participants = int(str(row["参加人数"]).strip())
-            if participants < 1:
-                raise ValueError
-        except ValueError:
-            errors.append(
-                _("参加人数 “%(value)s” is not a number of people")
-                % {"value": row["参加人数"] or ""}
-            )
-        for column in ("地点", "图片说明", "开展形式"):
-            if not str(row[column] or "").strip():
-                errors.append(_("%(column)s is empty") % {"column": column})
-        plan = held_at and Plan.objects.filter(year=held_at.year).first()
-        if held_at and (plan is None or not plan.carries_duty(held_at.month)):
-            errors.append(
-                _("no report is due for %(year)d-%(month)02d")
-                % {"year": held_at.year, "month": held_at.month}
-            )
-        if errors:
-            raise ValidationError("；".join(errors))
-        report, _created = MonthlyReport.objects.get_or_create(
-            community=community, plan=plan, month=held_at.month
-        )
-        if report.first_submitted_at is not None and report.pk not in self.reports:
-            raise ValidationError(
-                _("%(report)s was already submitted in the portal; it is not replaced")
-                % {"report": report}
-            )
-        self.reports[report.pk] = (submitted, row["工作表"])
-        form = str(row["开展形式"]).strip()
-        known = form in ActivityForm.values
-        row.update(
-            {
-                "报表编号": report.pk,
-                "序号": int(row["序号"]) if str(row["序号"] or "").isdigit() else 0,
-                "时间": held_at.strftime("%Y-%m-%d %H:%M"),
-                "地点": str(row["地点"]).strip()[:100],
-                "开展形式": form if known else ActivityForm.OTHER,
-                "其他形式": "" if known else form[:50],
-                "参加人数": participants,
-                "图片说明": str(row["图片说明"]).strip()[:200],
+            before = dict(signing.loads(shown, salt=SIGNING_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            return [_("the preview could not be read; please look at it again")]
+        now = {s.sheet.title: s for s in self.sheets}
+        changes = [
+            _("sheet “%(sheet)s”: was “%(before)s”, is now “%(now)s”")
+            % {
+                "sheet": title,
+                "before": outcome_label(before[title]),
+                "now": now[title].outcome_label,
             }
-        )
+            for title in before
+            if title in now and now[title].outcome != before[title]
+        ]
+        if set(before) != set(now):
+            changes.append(_("the file's sheets are not the ones previewed"))
+        return changes
 
-    def after_import(self, dataset, result, **kwargs):
-        """Each imported report becomes submitted at its 报送时间 (M3), in the same transaction."""
-        if result.has_errors() or result.has_validation_errors():
-            return
-        user = kwargs.get("user")
-        for report in MonthlyReport.objects.filter(pk__in=self.reports):
-            submitted, sheet = self.reports[report.pk]
-            report.record_imported(user, submitted, source=f"Excel「{sheet}」")
+
+def preview(sheets, now=None):
+    """Hold the sheets read from a workbook against the database: an ImportPreview."""
+    now = now or timezone.now()
+    communities = {squash(c.name): c for c in Community.objects.all()}
+    plans = {p.year: p for p in Plan.objects.all()}
+    plans_by_sheet = [plan_sheet(sheet, communities, plans, now) for sheet in sheets]
+    check_repeats(plans_by_sheet)
+    wanted = [p for p in plans_by_sheet if p.outcome == IMPORT]
+    existing = set(
+        MonthlyReport.objects.filter(
+            community__in={p.community for p in wanted}, plan__in={p.plan for p in wanted}
+        ).values_list("community_id", "plan_id", "month")
+    )
+    for sheet_plan in wanted:
+        if (sheet_plan.community.pk, sheet_plan.plan.pk, sheet_plan.month) in existing:
+            sheet_plan.outcome = EXISTS
+            sheet_plan.reason = _(
+                "%(community)s already has a report for %(year)d年%(month)d月"
+            ) % {
+                "community": sheet_plan.community,
+                "year": sheet_plan.plan.year,
+                "month": sheet_plan.month,
+            }
+    return ImportPreview(plans_by_sheet)
+
+
+def plan_sheet(sheet, communities, plans, now):
+    """The sheet's own checks that need the database: community, month, 报送时间."""
+    result = SheetPlan(sheet=sheet)
+    if sheet.skipped:
+        result.outcome, result.reason = SKIPPED, sheet.skipped
+        return result
+    header_row = sheet.submitted_row or sheet.header_row
+    if sheet.community_name:
+        result.community = communities.get(squash(sheet.community_name))
+        if result.community is None:
+            sheet.problem(
+                header_row,
+                "社区（盖章）",
+                _("“%(name)s” is not a community of the sub-district")
+                % {"name": sheet.community_name},
+            )
+    if sheet.rows:
+        first = sheet.rows[0].held_at
+        for row in sheet.rows[1:]:
+            if (row.held_at.year, row.held_at.month) != (first.year, first.month):
+                sheet.problem(
+                    row.excel_row,
+                    "时间",
+                    _(
+                        "this activity is in %(month)s, the first one in %(first)s: "
+                        "one sheet is one month's report"
+                    )
+                    % {"month": year_month(row.held_at), "first": year_month(first)},
+                )
+        result.plan, result.month = plans.get(first.year), first.month
+        if result.plan is None or not result.plan.carries_duty(first.month):
+            sheet.problem(
+                sheet.rows[0].excel_row,
+                "时间",
+                _("no report is due for %(month)s") % {"month": year_month(first)},
+            )
+            result.plan = None
+    submitted = sheet.submitted_at
+    if submitted is not None:
+        if submitted > now:
+            sheet.problem(header_row, "报送时间", _("报送时间 is in the future"))
+        last = max((r.held_at for r in sheet.rows), default=None)
+        if last is not None and periods.local(submitted).date() < periods.local(last).date():
+            sheet.problem(
+                header_row,
+                "报送时间",
+                _("报送时间 %(sent)s is before the activity of %(held)s")
+                % {"sent": f"{submitted:%Y-%m-%d}", "held": f"{last:%Y-%m-%d}"},
+            )
+    if not sheet.problems:
+        result.outcome = IMPORT
+    return result
+
+
+def year_month(moment):
+    return f"{moment.year}年{moment.month}月"
+
+
+def check_repeats(sheet_plans):
+    """Two sheets for the same community and month (a copied sheet): both are refused."""
+    seen = {}
+    for sheet_plan in sheet_plans:
+        if sheet_plan.outcome != IMPORT:
+            continue
+        key = (sheet_plan.community.pk, sheet_plan.plan.pk, sheet_plan.month)
+        if key in seen:
+            sheet_plan.sheet.problem(
+                sheet_plan.sheet.submitted_row or sheet_plan.sheet.header_row,
+                "社区（盖章）",
+                _("the same community and month as sheet “%(other)s”; keep only one")
+                % {"other": seen[key].sheet.title},
+            )
+            sheet_plan.outcome = ERROR
+        else:
+            seen[key] = sheet_plan
+
+
+class ImportRefused(Exception):
+    """Nothing was written; the message says why."""
+
+
+class AlreadyImported(ImportRefused):
+    """The button was pressed again: the file is in already."""
+
+
+def write(upload, shown, skip_existing, by):
+    """Confirm an upload: read it again, check it again, write all of it or nothing.
+
+    Returns the reports created. Raises ImportRefused with the reason.
+    """
+    with transaction.atomic():
+        upload = ImportUpload.objects.select_for_update().get(pk=upload.pk)
+        if upload.imported_at is not None:
+            raise AlreadyImported(_("This file was already imported."))
+        result = preview(read_workbook(bytes(upload.content)))
+        if changes := result.changes_since(shown):
+            raise ImportRefused(
+                _("Things changed since the preview, so nothing was imported: %(changes)s.")
+                % {"changes": "；".join(changes)}
+            )
+        if not result.can_import:
+            raise ImportRefused(_("The file has problems; nothing was imported."))
+        if result.existing and not skip_existing:
+            raise ImportRefused(
+                _(
+                    "Some sheets are for months that already have a report. Tick the box to "
+                    "import only the other sheets."
+                )
+            )
+        try:
+            with transaction.atomic():
+                reports = [create_report(sheet_plan, upload, by) for sheet_plan in result.to_import]
+        except IntegrityError as error:
+            raise ImportRefused(
+                _("A report for one of these months was made meanwhile; nothing was imported.")
+            ) from error
+        upload.imported_at, upload.content = timezone.now(), b""
+        upload.save(update_fields=["imported_at", "content"])
+    return reports
+
+
+def create_report(sheet_plan, upload, by):
+    sheet = sheet_plan.sheet
+    report = MonthlyReport.objects.create(
+        community=sheet_plan.community, plan=sheet_plan.plan, month=sheet_plan.month
+    )
+    report.events.create(action=ReportEvent.Action.CREATED, actor=by)
+    Activity.objects.bulk_create(
+        row.activity(report, position) for position, row in enumerate(sheet.rows, 1)
+    )
+    report.record_imported(
+        by, sheet.submitted_at, source=f"Excel「{upload.file_name}」工作表「{sheet.title}」"
+    )
+    return report
+
+
+# The office's pages -------------------------------------------------------------
+
+
+def upload_page(request, site):
+    """Choose a workbook; a good one is stored and its preview opened."""
+    require_office(request.user)
+    ImportUpload.purge()
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = ImportUpload.objects.create(
+            file_name=form.cleaned_data["file"].name[:200],
+            content=form.cleaned_data["content"],
+            uploaded_by=request.user,
+        )
+        return redirect("admin:reporting_monthlyreport_import_preview", upload.pk)
+    return TemplateResponse(
+        request,
+        "admin/reporting/monthlyreport/import.html",
+        {
+            **site.each_context(request),
+            "title": _("Import old Attachment 2 sheets"),
+            "form": form,
+            "opts": MonthlyReport._meta,
+        },
+    )
+
+
+def preview_page(request, site, pk):
+    """The preview (GET), the confirmation and the discarding of an upload (POST)."""
+    require_office(request.user)
+    upload = ImportUpload.objects.filter(pk=pk, uploaded_by=request.user).first()
+    if upload is None:
+        raise Http404(_("This upload is gone (uploads are kept for a day). Please upload again."))
+    here = reverse("admin:reporting_monthlyreport_import_preview", args=[pk])
+    if request.method == "POST" and "discard" in request.POST:
+        upload.delete()
+        messages.info(request, _("The upload was discarded; nothing was imported."))
+        return redirect("admin:reporting_monthlyreport_import")
+    if request.method == "POST":
+        try:
+            reports = write(
+                upload,
+                request.POST.get("shown", ""),
+                request.POST.get("skip_existing") == "on",
+                request.user,
+            )
+        except AlreadyImported as refused:
+            messages.info(request, str(refused))
+            return redirect("admin:reporting_monthlyreport_changelist")
+        except ImportRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(here)
+        messages.success(
+            request,
+            _("Imported %(count)d reports: %(names)s.")
+            % {"count": len(reports), "names": "、".join(str(r) for r in reports)},
+        )
+        return redirect("admin:reporting_monthlyreport_changelist")
+    if upload.imported_at is not None:
+        messages.info(request, _("This file was already imported."))
+        return redirect("admin:reporting_monthlyreport_changelist")
+    result = preview(read_workbook(bytes(upload.content)))
+    return TemplateResponse(
+        request,
+        "admin/reporting/monthlyreport/import_preview.html",
+        {
+            **site.each_context(request),
+            "title": _("Preview of “%(name)s”") % {"name": upload.file_name},
+            "upload": upload,
+            "preview": result,
+            "opts": MonthlyReport._meta,
+        },
+    )

@@ -888,3 +888,36 @@ class Finding(models.Model):
                 )
         for name, value in fields.items():
             setattr(self, name, value)
+
+
+class ImportUpload(models.Model):
+    """An old Attachment 2 workbook uploaded for import, kept from its preview to its
+    confirmation: the confirmation reads the same bytes again, never a file in /tmp.
+
+    Kept a day at most (`purge`); once imported, its content is dropped and the row
+    only answers a second press of the button.
+    """
+
+    KEPT_FOR = timedelta(days=1)
+    MAX_SIZE = 5 * 1024 * 1024
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uploaded workbook")
+        verbose_name_plural = _("uploaded workbooks")
+
+    def __str__(self):
+        return self.file_name
+
+    @classmethod
+    def purge(cls, now=None):
+        """Delete every upload older than a day, confirmed or not."""
+        return cls.objects.filter(uploaded_at__lt=(now or timezone.now()) - cls.KEPT_FOR).delete()

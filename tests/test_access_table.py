@@ -21,6 +21,7 @@ Objects of two communities are used: A (alice's, in the head's work point) and B
 so its object pages are asked for A's objects.
 """
 
+import io
 from datetime import date
 from types import SimpleNamespace
 
@@ -32,11 +33,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django_otp.plugins.otp_static.models import StaticDevice
+from openpyxl import Workbook
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.models import AccessEvent, Assignment, PropagandaTeam, Role
 from communities.permissions import grant_office_permissions
-from reporting.models import Finding, MonthlyReport, StagedPhoto
+from reporting.models import Finding, ImportUpload, MonthlyReport, StagedPhoto
 from reporting.photos import check_photo
 from scoring.models import Inspection, InspectionResult, OfficialWarning
 from tests.conftest import (
@@ -201,8 +203,20 @@ def world(plan, places, people):
         "scoring.inspection": inspection,
         "scoring.officialwarning": a.warning,
     }
+    # A workbook the office uploaded for import and has not confirmed yet.
+    book = Workbook()
+    book.active.append(["社区（盖章）：甲社区", None, "报送时间：2021年5月1日"])
+    spooled = io.BytesIO()
+    book.save(spooled)
+    upload = ImportUpload.objects.create(
+        file_name="旧报表.xlsx", content=spooled.getvalue(), uploaded_by=office
+    )
     return SimpleNamespace(
-        people=people, sides=sides, inspection=inspection, admin_objects=admin_objects
+        people=people,
+        sides=sides,
+        inspection=inspection,
+        admin_objects=admin_objects,
+        import_upload=upload,
     )
 
 
@@ -447,7 +461,12 @@ def admin_cases(w):
             content_type="application/zip",
         ),
         desk_page(reverse("admin:reporting_monthlyreport_import"), 200),
-        desk_page(reverse("admin:reporting_monthlyreport_process_import"), 405),
+        # An upload is seen only by who uploaded it.
+        desk_page(
+            reverse("admin:reporting_monthlyreport_import_preview", args=[w.import_upload.pk]),
+            200,
+            404,
+        ),
         desk_page(reverse("admin:auth_user_password_change", args=[w.people["alice"].pk]), 200),
         # The office never sees a superuser's account, nor sets its password.
         *(

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from reporting import attachment2
 from reporting.models import MonthlyReport
+from reporting.sheets import read_workbook
 from tests.conftest import add_activity
 
 pytestmark = pytest.mark.django_db
@@ -105,16 +106,18 @@ def test_each_report_prints_its_state_beside_the_submission_time(plan, places, p
     }
 
 
-def test_the_importer_still_reads_one_row_per_activity(plan, places, people):
-    """The photo rows below an activity are empty to reporting/imports.py, not extra rows."""
-    from reporting.imports import Attachment2Workbook
-
+def test_the_importer_reads_the_month_workbook_back_one_row_per_activity(plan, places, people):
+    """The photo rows below an activity are empty to reporting/sheets.py, not extra rows,
+    and the header line (社区, 报送时间, 状态) reads back as written."""
     report = report_with(plan, places["a"], people["alice"], photos=9)
     add_activity(report, people["alice"], photos=2)
+    report.submit(people["alice"], truth_confirmed=True, at=plan.late_from(4))
+    report.refresh_from_db()
     out = io.BytesIO()
     attachment2.workbook(attachment2.with_photos(MonthlyReport.objects.all()), out)
-    rows = Attachment2Workbook().create_dataset(out.getvalue()).dict
-    assert [(r["社区"], r["序号"], r["地点"]) for r in rows] == [
-        ("甲社区", 1, "社区文化广场"),
-        ("甲社区", 2, "社区文化广场"),
+    [sheet] = read_workbook(out.getvalue())
+    assert sheet.problems == []
+    assert (sheet.community_name, sheet.submitted_at) == ("甲社区", report.first_submitted_at)
+    assert [(r.held_at, r.place) for r in sheet.rows] == [
+        (a.held_at, a.place) for a in report.activities.all()
     ]

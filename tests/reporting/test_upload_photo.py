@@ -155,7 +155,7 @@ def test_uploads_nobody_saves_are_cleared_after_a_day(client, people, draft):
     files = [old.original.name, old.display.name, old.thumbnail.name]
     storage = old.original.storage
     with time_machine.travel(timezone.now() + timedelta(hours=23)):
-        call_command("purge_staged_photos")
+        call_command("purge_uploads")
         assert StagedPhoto.objects.filter(pk=old.pk).exists()
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
         client.force_login(people["alice"])  # a new day, a new session
@@ -164,7 +164,7 @@ def test_uploads_nobody_saves_are_cleared_after_a_day(client, people, draft):
         assert not any(storage.exists(name) for name in files)
         assert StagedPhoto.objects.filter(pk=fresh).exists()
     with time_machine.travel(timezone.now() + timedelta(hours=50)):
-        call_command("purge_staged_photos")
+        call_command("purge_uploads")
         assert not StagedPhoto.objects.exists()
     assert ActivityPhoto.objects.count() == 1  # a saved photo is evidence, never purged
 
