@@ -43,13 +43,18 @@ CONTENT = ("held_at", "place", "form", "participants", "caption")
 MAX_SHEETS = 100
 MAX_ROWS = 2000  # rows read per sheet; a month's form has a handful
 
-COMMUNITY_LABEL = re.compile(r"社区(?:\(盖章\)|名称)?:|社区\(盖章\)")
-SUBMITTED_LABEL = re.compile(r"报送(?:时间|日期):?")
+# Labels of the header line, with any spaces between their characters ("报 送 时 间").
+COMMUNITY_LABEL = re.compile(r"社\s*区\s*(?:\(\s*盖\s*章\s*\)\s*:?|名\s*称\s*:|:)")
+SUBMITTED_LABEL = re.compile(r"报\s*送\s*(?:时\s*间|日\s*期)\s*:?")
+# Spaces may stand between the parts, and separate the day from the time: squashing
+# them would read 2021-5-1 16:30 as the 11th at 6:30.
 FULL_DATE = re.compile(
-    r"(\d{4})[年/.\-](\d{1,2})[月/.\-](\d{1,2})日?"
-    r"(?:(\d{1,2})[:时](\d{1,2})?分?)?"
+    r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?"
+    r"\s*(?:(\d{1,2})\s*[:时点]\s*(\d{1,2})?\s*分?)?"
 )
-MONTH_DAY = re.compile(r"^(\d{1,2})[月/.\-](\d{1,2})日?(?:(\d{1,2})[:时](\d{1,2})?分?)?$")
+MONTH_DAY = re.compile(
+    r"(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2})\s*[:时点]\s*(\d{1,2})?\s*分?)?"
+)
 TITLE_YEAR = re.compile(r"(\d{4})年")
 SEPARATOR = "\x1f"  # between the cells of a header line
 
@@ -61,6 +66,11 @@ class NotAWorkbook(ValueError):
 def squash(value):
     """Text as compared: half-width (NFKC turns （：into (:), no spaces at all."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+
+
+def normal(value):
+    """Text as read: half-width, each run of spaces one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value))).strip()
 
 
 def clean(value):
@@ -161,6 +171,7 @@ def read_workbook(content):
 
 def read_sheet(worksheet):
     sheet = Sheet(title=worksheet.title)
+    worksheet.reset_dimensions()  # some programs write a wrong used range; read every cell
     header_lines = []
     columns = None  # field → (0-based index, the header as written)
     for number, row in enumerate(worksheet.iter_rows(values_only=True, max_row=MAX_ROWS), 1):
@@ -221,7 +232,7 @@ def read_header_lines(sheet, lines):
     """社区（盖章） and 报送时间 from the lines above the header row, wherever they are."""
     year_hint = None
     for number, row in lines:
-        line = SEPARATOR.join(squash(c) for c in row if c is not None and str(c).strip())
+        line = SEPARATOR.join(normal(c) for c in row if c is not None and str(c).strip())
         community = label_value(line, COMMUNITY_LABEL)
         submitted = label_value(line, SUBMITTED_LABEL)
         if community:
@@ -264,7 +275,7 @@ def label_value(line, label):
         (m.start() for m in (COMMUNITY_LABEL.search(rest), SUBMITTED_LABEL.search(rest)) if m),
         default=len(rest),
     )
-    tokens = [t.strip(":") for t in rest[:stop].split(SEPARATOR)]
+    tokens = [t.strip(": ") for t in rest[:stop].split(SEPARATOR)]
     return next((t for t in tokens if t), "")
 
 
@@ -282,11 +293,11 @@ def parse_when(value, year_hint, month_year=None):
             return None
         when = from_excel(value)
         return when.replace(tzinfo=LOCAL), when.time() == time(0)
-    text = squash(value)
+    text = normal(value)
     parts = None
     if match := FULL_DATE.search(text):
         parts = [int(g) if g else 0 for g in match.groups()]
-    elif (match := MONTH_DAY.match(text)) and (month_year or year_hint):
+    elif (match := MONTH_DAY.fullmatch(text)) and (month_year or year_hint):
         month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
         parts = [month_year(month) if month_year else year_hint, month, day, hour, minute]
     if parts is None:

@@ -105,6 +105,16 @@ def text(page):
             COLUMNS,
         ),
         (
+            "报送时间 with a time, the day not padded",
+            [["社区（盖章）：甲社区", None, None, "报送时间：2021-5-1 00:00"]],
+            COLUMNS,
+        ),
+        (
+            "spaced labels",
+            [["社 区（盖 章）：甲社区", None, None, "报 送 时 间：2021年5月1日"]],
+            COLUMNS,
+        ),
+        (
             "two header lines",
             [["社区（盖章）：甲社区"], [None, None, None, "报送时间：2021年5月1日"]],
             COLUMNS,
@@ -149,6 +159,9 @@ def test_the_header_is_read_however_the_clerk_wrote_it(variant, header, columns)
         ("2021.4.18", "2021年5月1日", datetime(2021, 4, 18), True),
         ("2021-04-15 10:00", "2021年5月1日", datetime(2021, 4, 15, 10, 0), False),
         ("2021/4/15", "2021年5月1日", datetime(2021, 4, 15), True),
+        ("2021.4.5 10:00", "2021年5月1日", datetime(2021, 4, 5, 10, 0), False),  # not the 51st
+        ("2021-4-1 9:30", "2021年5月1日", datetime(2021, 4, 1, 9, 30), False),
+        ("4月5日 9点30分", "2021年5月1日", datetime(2021, 4, 5, 9, 30), False),
         ("４月１５日", "2021年5月1日", datetime(2021, 4, 15), True),  # full-width digits
         ("4月15日", "2021年5月1日", datetime(2021, 4, 15), True),  # the year from 报送时间
         ("12月20日", "2022年1月1日", datetime(2021, 12, 20), True),  # reported the next January
