@@ -8,7 +8,9 @@ MANAGE := $(BIN)/python manage.py
 # Debian packages: gettext compiles the Chinese translation; the browser tests
 # need chromium and a CJK font (without one every Chinese character is a box).
 RUN_PACKAGES := gettext
-TEST_PACKAGES := gettext chromium fonts-noto-cjk
+# The slow tests print the Excel exports to PDF with LibreOffice's headless Calc and
+# read the pages with poppler (pdfinfo, pdftotext, pdftoppm).
+TEST_PACKAGES := gettext chromium fonts-noto-cjk libreoffice-calc-nogui poppler-utils
 # The accessibility test injects axe-core, pinned in package-lock.json and
 # installed by npm (Debian's npm, unless the machine's Node.js brings its own).
 NPM_INSTALLED := node_modules/.installed

@@ -5,7 +5,9 @@ through `safe` (control characters, which openpyxl refuses, are removed), and
 a string that starts with "=" is marked as text. Numbers stay numbers. Lists
 are written in openpyxl's write-only mode to a temporary file, so 100,000 rows
 never sit in memory at once; their column widths come from the first rows
-(`SAMPLE_ROWS`), and a longer text further down wraps in its cell.
+(`SAMPLE_ROWS`), and a longer text further down wraps in its cell, in a row
+tall enough for it: LibreOffice prints a row without a height one line tall,
+cutting the rest of the text off.
 """
 
 import tempfile
@@ -26,9 +28,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.text import without_control_characters
 
-BOLD = Font(bold=True)
-HEADING = Font(bold=True, size=14)
+# A font names its face: without one, LibreOffice prints the letters and digits in a serif.
+FONT = "Calibri"  # the workbook's own (openpyxl's default)
+BOLD = Font(name=FONT, bold=True)
+HEADING = Font(name=FONT, bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")  # the other cells of a row made taller by wrapped text
+# Points for a line of 11-point text as LibreOffice sets Chinese (Noto Sans CJK is 1.45 em
+# high: 16 pt; at Excel's 15 the last line of a tall cell was cut off on paper), and for
+# the cell's margins above and below.
+LINE_PT, PADDING_PT = 16, 6
 SAMPLE_ROWS = 500  # rows held back to measure the columns before anything is written
 MIN_WIDTH, MAX_WIDTH = 6, 50  # in character widths, a CJK character counting two
 LANDSCAPE_FROM = 7  # columns: more than six do not fit across an upright A4 page
@@ -39,10 +48,11 @@ def safe(value):
     return without_control_characters(value) if isinstance(value, str) else value
 
 
-def cell(sheet, value, bold=False, wrap=False, font=None):
+def cell(sheet, value, bold=False, wrap=False, font=None, top=False):
     """A write-only value as written: cleaned, a typed "=…" marked as text, styled if asked."""
     value = safe(value)
-    if not (bold or wrap or font) and not (isinstance(value, str) and value.startswith("=")):
+    styled = bold or wrap or font or top
+    if not styled and not (isinstance(value, str) and value.startswith("=")):
         return value  # plain values are the fast path of write-only mode
     written = WriteOnlyCell(sheet, value=value)
     if written.data_type == "f":
@@ -51,6 +61,8 @@ def cell(sheet, value, bold=False, wrap=False, font=None):
         written.font = font or BOLD
     if wrap:
         written.alignment = WRAP
+    elif top:
+        written.alignment = TOP
     return written
 
 
@@ -88,6 +100,16 @@ def column_widths(headers, rows):
         for index, value in enumerate(row[: len(widest)]):
             widest[index] = max(widest[index], display_width(value))
     return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widest]
+
+
+def text_height(values, widths):
+    """The points a row needs for the tallest of `values`, each wrapped in its column
+    (`widths` in character widths, of which the cell's margins take about one)."""
+    lines = max(
+        line_count(safe(value), max(1, width - 1))
+        for value, width in zip(values, widths, strict=True)
+    )
+    return lines * LINE_PT + PADDING_PT
 
 
 def needs_wrap(value, width):
@@ -142,14 +164,23 @@ def write_rows(headers, rows, title, heading):
     print_setup(sheet, len(headers), header_row=2)
     sheet.freeze_panes = "A3"
     sheet.append([cell(sheet, heading, font=HEADING)])
+    # Rows with wrapped text get their height (LibreOffice leaves them one line tall);
+    # each is set before its row is written and dropped after it: memory stays bounded.
+    sheet.row_dimensions[2].height = text_height(headers, widths)
     sheet.append([cell(sheet, h, bold=True, wrap=True) for h in headers])
-    for row in chain(sample, rows):
+    for number, row in enumerate(chain(sample, rows), start=3):
+        wraps = [needs_wrap(value, width) for value, width in zip(row, widths, strict=True)]
+        if not any(wraps):
+            sheet.append([cell(sheet, value) for value in row])
+            continue
+        sheet.row_dimensions[number].height = text_height(row, widths)
         sheet.append(
             [
-                cell(sheet, value, wrap=needs_wrap(value, width))
-                for value, width in zip(row, widths, strict=True)
+                cell(sheet, value, wrap=wrap, top=True)
+                for value, wrap in zip(row, wraps, strict=True)
             ]
         )
+        del sheet.row_dimensions[number]
     out = spool()
     book.save(out)
     out.seek(0)

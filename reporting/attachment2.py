@@ -16,7 +16,7 @@ from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import line_count, print_setup, safe, write
+from core.spreadsheets import FONT, print_setup, safe, text_height, write
 from reporting import periods
 from reporting.models import ReportState
 
@@ -33,7 +33,6 @@ LAST_COLUMN = len(HEADERS) + PHOTOS_PER_ROW
 PHOTO_WIDTH = 16
 PHOTO_PX = 110
 PHOTO_ROW_PT = PHOTO_PX * 0.78  # a row of thumbnails, with a little margin, in points
-LINE_PT, PADDING_PT = 15, 6  # one line of 11 pt text; the cell's margin above and below
 HEADER_ROW = 3
 STATES = {
     ReportState.ACCEPTED: "已审核",
@@ -56,19 +55,10 @@ def sheet_title(name, taken):
     return title
 
 
-def text_height(values, widths):
-    """The points the tallest of `values` needs, wrapped in columns `widths` characters wide."""
-    lines = max(
-        line_count(safe(value), max(1, width - 1))
-        for value, width in zip(values, widths, strict=True)
-    )
-    return lines * LINE_PT + PADDING_PT
-
-
 def write_header(sheet, report):
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=LAST_COLUMN)
     write(sheet["A1"], TITLE)
-    sheet["A1"].font = Font(size=18, bold=True)
+    sheet["A1"].font = Font(name=FONT, size=18, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
     submitted = report.first_submitted_at
     write(sheet["A2"], f"社区（盖章）：{report.community.name}")
@@ -81,12 +71,12 @@ def write_header(sheet, report):
     sheet.merge_cells(start_row=2, start_column=5, end_row=2, end_column=len(HEADERS))
     # Beside 报送时间, so a returned or unreviewed report never prints like an accepted one.
     write(sheet.cell(row=2, column=PHOTO_COLUMN), f"状态：{STATES.get(report.state, '')}")
-    sheet.cell(row=2, column=PHOTO_COLUMN).font = Font(bold=True)
+    sheet.cell(row=2, column=PHOTO_COLUMN).font = Font(name=FONT, bold=True)
     sheet.merge_cells(start_row=2, start_column=PHOTO_COLUMN, end_row=2, end_column=LAST_COLUMN)
     for column, header in enumerate([*HEADERS, "图片"], start=1):
         write(sheet.cell(row=HEADER_ROW, column=column), header)
     for cell in sheet[HEADER_ROW]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT, bold=True)
         cell.alignment = CENTRE
         cell.border = BOX
     sheet.merge_cells(

@@ -11,13 +11,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.page import PageMargins
 
-from core.spreadsheets import line_count, write
+from core.spreadsheets import FONT, text_height, write
 from reporting.periods import local
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WIDTHS = (6, 20, 10, 8, 60, 8, 12)
-LINE_HEIGHT = 15  # points: one line of the default 11-point font
 
 
 def put_row(sheet, row, values):
@@ -35,7 +34,7 @@ def quarter_workbook(quarter, scores, at):
     title = _("Luoshan anti-fraud quarterly assessment, %(quarter)s") % {"quarter": quarter.label}
     put_row(sheet, 1, [title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
-    sheet["A1"].font = Font(size=16, bold=True)
+    sheet["A1"].font = Font(name=FONT, size=16, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
     put_row(sheet, 2, [_("As of %(at)s") % {"at": local(at).strftime("%Y-%m-%d %H:%M")}])
     headers = [
@@ -48,7 +47,7 @@ def quarter_workbook(quarter, scores, at):
         _("Warning"),
     ]
     for cell in put_row(sheet, 3, headers):
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT, bold=True)
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row, score in enumerate(scores, start=4):
@@ -74,8 +73,7 @@ def quarter_workbook(quarter, scores, at):
         for cell in cells:
             cell.border = BOX
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-        lines = max(line_count(c.value or "", w) for c, w in zip(cells, WIDTHS, strict=True))
-        sheet.row_dimensions[row].height = LINE_HEIGHT * lines
+        sheet.row_dimensions[row].height = text_height(values, WIDTHS)
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
     sheet.print_title_rows = "3:3"

@@ -12,7 +12,9 @@ from openpyxl import load_workbook
 
 from communities.models import PropagandaTeam, TeamMember
 from core.spreadsheets import (
+    LINE_PT,
     MAX_WIDTH,
+    PADDING_PT,
     SAMPLE_ROWS,
     column_widths,
     display_width,
@@ -159,4 +161,4 @@ def test_quarter_sheet_rows_are_as_tall_as_their_deductions(client, people, plan
         lines = row[4].value.count("\n") + 1
         assert lines >= 2  # nobody reported in Q2: several deductions each
         assert row[4].alignment.wrap_text
-        assert sheet.row_dimensions[row[0].row].height == 15 * lines
+        assert sheet.row_dimensions[row[0].row].height == LINE_PT * lines + PADDING_PT
