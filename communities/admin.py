@@ -14,7 +14,7 @@ from communities.models import (
     WorkPoint,
 )
 from communities.resources import CommunityResource
-from core.admin import AuditedAdmin, ExcelExportMixin, ReadOnlyAdmin
+from core.admin import AuditedAdmin, ExcelExportMixin, ReadOnlyAdmin, yes_no_icon
 
 
 @admin.register(WorkPoint)
@@ -69,7 +69,7 @@ class LockAdmin(AccessAttemptAdmin):
     list_display = ("username", "ip_address", "failures_since_start", "state", "attempt_time")
     list_display_links = ("username",)
     list_filter = ()
-    actions = ()
+    actions = None  # no check boxes: a row is unlocked from its own page
     date_hierarchy = None
 
     @admin.display(description=_("state"))
@@ -98,9 +98,9 @@ class AccessEventAdmin(ReadOnlyAdmin):
         "user_agent",
     )
 
-    @admin.display(boolean=True, description=_("succeeded"))
+    @admin.display(description=_("succeeded"))
     def succeeded(self, event):
-        return event.succeeded
+        return yes_no_icon(event.succeeded)
 
 
 from communities import admin_users  # noqa: E402, F401 (the accounts' admin, least privilege)

@@ -17,19 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Role
 from communities.passwords import require_new_password
+from core.admin import yes_no_icon
 
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
-    office_fieldsets = (
-        (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Role"), {"fields": ("is_active", "groups", "is_staff")}),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
-    )
-    office_readonly_fields = ("is_staff", "last_login", "date_joined")
+    list_display = ("username", "email", "first_name", "last_name", "staff_status")
+    office_readonly_fields = ("staff_status", "last_login", "date_joined")
 
     def get_queryset(self, request):
         users = super().get_queryset(request)
@@ -40,15 +36,30 @@ class PortalUserAdmin(UserAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None or request.user.is_superuser:
             return super().get_fieldsets(request, obj)
-        return self.office_fieldsets
+        # Its own account is read-only to the office: shown, as a read-only field, in words.
+        active = "active_status" if obj == request.user else "is_active"
+        return (
+            (None, {"fields": ("username", "password")}),
+            (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+            (_("Role"), {"fields": (active, "groups", "staff_status")}),
+            (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None or request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
         if obj == request.user:
             # Nobody gives themselves a role: another office account or a superuser does.
-            return (*self.office_readonly_fields, "groups", "is_active")
+            return (*self.office_readonly_fields, "groups", "active_status")
         return self.office_readonly_fields
+
+    @admin.display(description=User._meta.get_field("is_staff").verbose_name)
+    def staff_status(self, user):
+        return yes_no_icon(user.is_staff)
+
+    @admin.display(description=User._meta.get_field("is_active").verbose_name)
+    def active_status(self, user):
+        return yes_no_icon(user.is_active)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:

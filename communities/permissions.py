@@ -26,8 +26,9 @@ OFFICE_PERMISSIONS = {
     "scoring.inspection": ("add", "change", "view"),
     "scoring.inspectionresult": ("add", "change", "delete", "view"),
     "scoring.officialwarning": ("change", "view"),
+    # Roles are chosen on a user's page; the roles' own pages list Django's permission
+    # names, in English, and stay with superusers.
     "auth.user": ("add", "change", "view"),
-    "auth.group": ("view",),
     # django-axes: deleting a locking attempt unlocks the account. Its own logs stay
     # with superusers: the office reads one log, the security log (AccessEvent).
     "axes.accessattempt": ("view", "delete"),

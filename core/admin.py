@@ -3,7 +3,9 @@ or deletes by hand, and the list as Excel."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.templatetags.static import static
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -70,3 +72,11 @@ class ExcelExportMixin:
         description = _("Excel export: %(title)s") % {"title": self.export_title}
         data_exported.send(sender=self.model, request=request, description=description)
         return xlsx_response(handle, f"{self.export_title}.xlsx")
+
+
+def yes_no_icon(value):
+    """The admin's yes/no icon, its alternative text in Chinese (Django's says True/False)."""
+    name, text = {True: ("yes", _("Yes")), False: ("no", _("No")), None: ("unknown", _("Unknown"))}[
+        value
+    ]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), text)

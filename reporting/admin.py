@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.access import may_review
-from core.admin import AuditedAdmin, EvidenceAdmin, EvidenceMixin, ExcelExportMixin
+from core.admin import (
+    AuditedAdmin,
+    EvidenceAdmin,
+    EvidenceMixin,
+    ExcelExportMixin,
+    yes_no_icon,
+)
 from reporting import desk, imports, review
 from reporting.forms import PlanForm
 from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport, Plan, ReportEvent
@@ -155,9 +161,9 @@ class MonthlyReportAdmin(ExcelExportMixin, EvidenceAdmin):
     def timeliness(self, report):
         return {True: _("On time"), False: _("Late"), None: _("Not submitted")}[report.is_on_time]
 
-    @admin.display(description=gettext_lazy("falsified"), boolean=True)
+    @admin.display(description=gettext_lazy("falsified"))
     def falsified(self, report):
-        return report.is_falsified
+        return yes_no_icon(report.is_falsified)
 
     @admin.action(description=gettext_lazy("Accept the selected reports"), permissions=("review",))
     def accept_reports(self, request, queryset):
@@ -248,10 +254,10 @@ class ActivityPhotoAdmin(EvidenceAdmin):
 
     @admin.display(description=gettext_lazy("photo"))
     def thumbnail_preview(self, photo):
+        """The thumbnail alone: the list makes its first column the link to the photo's
+        page, and a link of our own inside it would leave that link empty."""
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">'
-            '<img src="{}" alt="{}" class="desk-thumb-small"></a>',
-            reverse("photo", args=[photo.pk, "display"]),
+            '<img src="{}" alt="{}" class="desk-thumb-small">',
             reverse("photo", args=[photo.pk, "thumbnail"]),
             photo.original_name or _("Photo"),
         )
