@@ -16,6 +16,7 @@ The views are mounted in the admin site by MonthlyReportAdmin.get_urls() and
 ask communities.access themselves, like the rest of the desk.
 """
 
+import difflib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -32,7 +33,14 @@ from communities.access import require_office
 from communities.models import Community
 from reporting import periods
 from reporting.forms import ImportForm
-from reporting.models import Activity, ImportUpload, MonthlyReport, Plan, ReportEvent
+from reporting.models import (
+    Activity,
+    ImportUpload,
+    MonthlyReport,
+    Plan,
+    ReportEvent,
+    ReportState,
+)
 from reporting.sheets import read_workbook, squash
 
 IMPORT, EXISTS, SKIPPED, ERROR = "import", "exists", "skipped", "error"
@@ -49,6 +57,7 @@ class SheetPlan:
     plan: Plan | None = None
     month: int | None = None
     reason: str = ""
+    existing_report: int | None = None  # the report the month already has, by id
 
     @property
     def on_time(self):
@@ -79,7 +88,7 @@ class ImportPreview:
 
     @property
     def problems(self):
-        return [p for s in self.sheets for p in s.sheet.problems]
+        return [p for s in self.sheets for p in sorted(s.sheet.problems, key=lambda p: p.row or 0)]
 
     def having(self, outcome):
         return [s for s in self.sheets if s.outcome == outcome]
@@ -134,20 +143,24 @@ def preview(sheets, now=None):
     plans_by_sheet = [plan_sheet(sheet, communities, plans, now) for sheet in sheets]
     check_repeats(plans_by_sheet)
     wanted = [p for p in plans_by_sheet if p.outcome == IMPORT]
-    existing = set(
-        MonthlyReport.objects.filter(
+    existing = {
+        (community, plan, month): (pk, state)
+        for community, plan, month, pk, state in MonthlyReport.objects.filter(
             community__in={p.community for p in wanted}, plan__in={p.plan for p in wanted}
-        ).values_list("community_id", "plan_id", "month")
-    )
+        ).values_list("community_id", "plan_id", "month", "pk", "state")
+    }
     for sheet_plan in wanted:
-        if (sheet_plan.community.pk, sheet_plan.plan.pk, sheet_plan.month) in existing:
-            sheet_plan.outcome = EXISTS
+        found = existing.get((sheet_plan.community.pk, sheet_plan.plan.pk, sheet_plan.month))
+        if found:
+            sheet_plan.outcome, sheet_plan.existing_report = EXISTS, found[0]
             sheet_plan.reason = _(
-                "%(community)s already has a report for %(year)d年%(month)d月"
+                "%(community)s already has a report for %(year)d年%(month)d月 (%(state)s) in "
+                "the portal; it is neither merged into nor replaced"
             ) % {
                 "community": sheet_plan.community,
                 "year": sheet_plan.plan.year,
                 "month": sheet_plan.month,
+                "state": ReportState(found[1]).label,
             }
     return ImportPreview(plans_by_sheet)
 
@@ -162,12 +175,7 @@ def plan_sheet(sheet, communities, plans, now):
     if sheet.community_name:
         result.community = communities.get(squash(sheet.community_name))
         if result.community is None:
-            sheet.problem(
-                header_row,
-                "社区（盖章）",
-                _("“%(name)s” is not a community of the sub-district")
-                % {"name": sheet.community_name},
-            )
+            sheet.problem(header_row, "社区（盖章）", unknown_community(sheet, communities))
     if sheet.rows:
         first = sheet.rows[0].held_at
         for row in sheet.rows[1:]:
@@ -186,7 +194,11 @@ def plan_sheet(sheet, communities, plans, now):
             sheet.problem(
                 sheet.rows[0].excel_row,
                 "时间",
-                _("no report is due for %(month)s") % {"month": year_month(first)},
+                _(
+                    "no report is due for %(month)s (not a month of the year's plan): "
+                    "delete this sheet from the file"
+                )
+                % {"month": year_month(first)},
             )
             result.plan = None
     submitted = sheet.submitted_at
@@ -206,6 +218,17 @@ def plan_sheet(sheet, communities, plans, now):
     return result
 
 
+def unknown_community(sheet, communities):
+    """Why the name is refused, with the community the clerk most likely meant."""
+    close = difflib.get_close_matches(squash(sheet.community_name), communities, n=1, cutoff=0.5)
+    if close:
+        return _(
+            "“%(name)s” is not a community of the sub-district; did you mean “%(close)s”? "
+            "Correct the name in the sheet"
+        ) % {"name": sheet.community_name, "close": communities[close[0]].name}
+    return _("“%(name)s” is not a community of the sub-district") % {"name": sheet.community_name}
+
+
 def year_month(moment):
     return f"{moment.year}年{moment.month}月"
 
@@ -214,9 +237,10 @@ def check_repeats(sheet_plans):
     """Two sheets for the same community and month (a copied sheet): both are refused."""
     seen = {}
     for sheet_plan in sheet_plans:
-        if sheet_plan.outcome != IMPORT:
+        first = sheet_plan.sheet.first_day
+        if sheet_plan.community is None or first is None:
             continue
-        key = (sheet_plan.community.pk, sheet_plan.plan.pk, sheet_plan.month)
+        key = (sheet_plan.community.pk, first.year, first.month)
         if key in seen:
             sheet_plan.sheet.problem(
                 sheet_plan.sheet.submitted_row or sheet_plan.sheet.header_row,
@@ -279,9 +303,7 @@ def create_report(sheet_plan, upload, by):
         community=sheet_plan.community, plan=sheet_plan.plan, month=sheet_plan.month
     )
     report.events.create(action=ReportEvent.Action.CREATED, actor=by)
-    Activity.objects.bulk_create(
-        row.activity(report, position) for position, row in enumerate(sheet.rows, 1)
-    )
+    Activity.objects.bulk_create(row.activity(report) for row in sheet.rows)
     report.record_imported(
         by, sheet.submitted_at, source=f"Excel「{upload.file_name}」工作表「{sheet.title}」"
     )

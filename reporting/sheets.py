@@ -100,11 +100,12 @@ class Row:
     participants: int
     caption: str
     day_only: bool
+    position: int  # its 序号 once stored: the order of the sheet's good lines
 
-    def activity(self, report, position):
+    def activity(self, report):
         return Activity(
             report=report,
-            position=position,
+            position=self.position,
             held_at=self.held_at,
             place=self.place,
             form=self.form,
@@ -119,6 +120,17 @@ class Row:
 
 
 @dataclass
+class Line:
+    """An activity line of the sheet as the clerk typed it, and what became of it."""
+
+    excel_row: int
+    typed: dict  # column name → the cell's text
+    row: Row | None = None  # what will be stored; None when the line has problems
+    problems: list = field(default_factory=list)
+    held_at: datetime | None = None  # its day, when it could be read
+
+
+@dataclass
 class Sheet:
     """One worksheet as read: a community's month, or why it is not one."""
 
@@ -126,7 +138,8 @@ class Sheet:
     community_name: str = ""
     submitted_at: datetime | None = None
     header_row: int | None = None
-    rows: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # the Rows to store, in order
+    lines: list = field(default_factory=list)  # every activity line, with its problems
     problems: list = field(default_factory=list)
     skipped: str = ""  # why the sheet is not a report at all (an empty or an instructions sheet)
     submitted_row: int | None = None
@@ -134,13 +147,16 @@ class Sheet:
     year_hint: int | None = None  # the year in the title (2021年4月…报表), for dates without one
 
     def problem(self, row, column, message):
-        self.problems.append(Problem(self.title, row, column, message))
+        problem = Problem(self.title, row, column, message)
+        self.problems.append(problem)
+        for line in self.lines:
+            if line.excel_row == row:
+                line.problems.append(problem)
 
     @property
-    def month(self):
-        """(year, month) of the activities, when they agree on one."""
-        months = {(r.held_at.year, r.held_at.month) for r in self.rows}
-        return months.pop() if len(months) == 1 else None
+    def first_day(self):
+        """The day of the first line whose day could be read, even a line with problems."""
+        return next((line.held_at for line in self.lines if line.held_at), None)
 
 
 def read_workbook(content):
@@ -321,8 +337,10 @@ def read_row(sheet, number, values, headings):
             return sent.year - 1 if month > sent.month else sent.year
         return None
 
+    sheet.lines.append(line := Line(number, {name: clean(value) for name, value in values.items()}))
     raw = values["held_at"]
     when = parse_when(raw, None, month_year=year_for) if clean(raw) else None
+    line.held_at = when and when[0]
     if when is None:
         problem(
             "held_at",
@@ -357,24 +375,19 @@ def read_row(sheet, number, values, headings):
                 _("“%(column)s” is longer than %(limit)d characters")
                 % {"column": heading, "limit": limit},
             )
-    if (
-        when is None
-        or count is None
-        or not all(texts.values())
-        or any(p.row == number for p in sheet.problems)
-    ):
+    if line.problems:
         return
     known = texts["form"] in ActivityForm.values and texts["form"] != ActivityForm.OTHER
     form = texts["form"] if known else ActivityForm.OTHER
-    sheet.rows.append(
-        Row(
-            excel_row=number,
-            held_at=when[0],
-            place=texts["place"],
-            form=form,
-            form_other="" if known else texts["form"],
-            participants=int(count),
-            caption=texts["caption"],
-            day_only=when[1],
-        )
+    line.row = Row(
+        excel_row=number,
+        held_at=when[0],
+        place=texts["place"],
+        form=form,
+        form_other="" if known else texts["form"],
+        participants=int(count),
+        caption=texts["caption"],
+        day_only=when[1],
+        position=len(sheet.rows) + 1,
     )
+    sheet.rows.append(line.row)

@@ -568,3 +568,55 @@ def test_preview_holds_sheets_against_the_database_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         result = preview(sheets)
     assert len(result.to_import) == 3
+
+
+def test_a_line_with_problems_is_shown_as_typed_beside_its_problem(office, plan, places):
+    rows = [GOOD_ROWS[0], [2, "2021-04-09", "广场", "集中宣讲", "约50人", "说明"], GOOD_ROWS[1]]
+    page = upload(office, one_sheet("甲社区", "2021年5月1日", rows))
+    sheet = re.search(r'id="sheet-1".*?</div>\s*(?=<div|<form)', page.content.decode(), re.S)[0]
+    lines = re.findall(r"<h3[^>]*>(.*?)</h3>", sheet)
+    assert [re.sub(r"\s+", " ", line) for line in lines] == [
+        "Excel第4行 · 序号 1",
+        "Excel第5行",
+        "Excel第6行 · 序号 2",
+    ]
+    assert "约50人" in sheet
+    assert "参加人数：“约50人”不是人数" in text(page)
+
+
+def test_every_problem_of_the_file_is_named_at_once(office, plan, places):
+    """A copied sheet is found even when another sheet has a problem too, and problems
+    read in the order of the rows."""
+    book = Workbook()
+    bad = [
+        [1, "2021-04-09", "广场", "集中宣讲", "约50人", "说明"],
+        [2, "昨天", "广场", "", 5, "说明"],
+    ]
+    old_sheet(book, "甲社区", "2021年5月1日", bad, title="甲社区")
+    old_sheet(book, "甲社区", "2021年5月1日", GOOD_ROWS, title="甲社区 (2)")
+    page = upload(office, content(book))
+    problems = re.search(r'id="import-problems".*?</table>', page.content.decode(), re.S)[0]
+    rows = [
+        [re.sub(r"<[^>]+>|\s", "", c) for c in re.findall(r"<td>(.*?)</td>", tr)][:3]
+        for tr in re.findall(r"<tr>(.*?)</tr>", problems, re.S)
+    ]
+    assert [r for r in rows if r] == [
+        ["甲社区", "第4行", "参加人数"],
+        ["甲社区", "第5行", "时间"],
+        ["甲社区", "第5行", "开展形式"],
+        ["甲社区(2)", "第2行", "社区（盖章）"],
+    ]
+
+
+def test_a_misspelt_community_is_named_with_the_one_it_most_likely_is(office, plan, places):
+    page = upload(office, one_sheet("申社区", "2021年5月1日", GOOD_ROWS))
+    assert "“申社区”不是本街道的社区，是否为“甲社区”？" in text(page)
+
+
+def test_a_month_that_already_has_a_report_says_its_state_and_links_to_it(
+    office, people, plan, places
+):
+    draft = MonthlyReport.start(places["a"].pk, plan, 4, by=people["alice"])
+    page = upload(office, one_sheet("甲社区", "2021年5月1日", GOOD_ROWS))
+    assert "甲社区2021年4月在平台中已有报表（草稿），不会合并或覆盖" in text(page)
+    assert reverse("admin:reporting_monthlyreport_change", args=[draft.pk]) in page.content.decode()
