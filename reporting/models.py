@@ -765,6 +765,10 @@ class FindingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(withdrawn_at__isnull=True)
 
+    def in_force_at(self, at):
+        """A1: recorded at or before `at`, and not withdrawn at or before it."""
+        return self.filter(recorded_at__lte=at).exclude(withdrawn_at__lte=at)
+
 
 class Finding(models.Model):
     """弄虚作假: the office's finding that a report, or a team, is false (M6, S3).

@@ -101,8 +101,8 @@ class PlanScores:
             )
         }
         report_findings = (
-            Finding.objects.active()
-            .filter(report__plan=plan, report__community_id__in=ids, recorded_at__lte=at)
+            Finding.objects.in_force_at(at)
+            .filter(report__plan=plan, report__community_id__in=ids)
             .select_related("recorded_by")
         )
         self.report_findings = {f.report_id: f for f in report_findings}
@@ -113,8 +113,8 @@ class PlanScores:
             )
         }
         team_findings = (
-            Finding.objects.active()
-            .filter(team__community_id__in=ids, recorded_at__lte=at)
+            Finding.objects.in_force_at(at)
+            .filter(team__community_id__in=ids)
             .select_related("recorded_by", "team")
         )
         self.team_findings = {f.team.community_id: f for f in team_findings}

@@ -151,3 +151,28 @@ def test_findings_need_a_reason_and_stay_single(plan, q2, people):
     assert actions[-1] == "falsified"
     assert q2["a", 4].activities.count() == 1  # M6: a finding, not a deletion
     assert timedelta(0) <= datetime.now(LOCAL) - Finding.objects.get().recorded_at
+
+
+RECORDED = datetime(2021, 6, 3, 9, 0, tzinfo=LOCAL)
+WITHDRAWN = datetime(2021, 7, 20, 15, 0, tzinfo=LOCAL)
+
+
+@pytest.mark.parametrize(
+    ("asked_at", "may_points"),
+    [
+        (RECORDED - timedelta(seconds=1), 0),  # before the finding: May was on time
+        (RECORDED, 2),  # recorded at or before the moment: it counts (S3 doubles)
+        (datetime(2021, 7, 10, tzinfo=LOCAL), 2),  # withdrawn later: still counts then
+        (WITHDRAWN - timedelta(seconds=1), 2),
+        (WITHDRAWN, 0),  # withdrawn at or before the moment: it no longer counts
+        (datetime(2021, 8, 1, tzinfo=LOCAL), 0),
+    ],
+)
+def test_A1_a_finding_counts_between_its_recording_and_its_withdrawal(
+    plan, q2, people, asked_at, may_points
+):
+    finding = q2["a", 5].mark_falsified(people["office"], "照片重复使用", at=RECORDED)
+    finding.withdraw(people["office"], "复核后确认照片不同", at=WITHDRAWN)
+    score = by_name(PlanScores(plan, asked_at).quarter_scores(Q2))["甲社区"]
+    may = [i for i in score.assessment.deductions if i.month == "2021-05"]
+    assert sum(i.points for i in may) == may_points
