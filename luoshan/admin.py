@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from communities.access import desk_open_to
 from communities.second_factor import needs_second_factor, second_factor_url
 from reporting.missing import latest_due_month, missing_reports
-from reporting.models import MonthlyReport, Plan, ReportState
+from reporting.models import Plan
 from reporting.months import choose_year
+from reporting.review import awaiting_review
 
 
 class LuoshanAdminSite(admin.AdminSite):
@@ -39,15 +40,6 @@ class LuoshanAdminSite(admin.AdminSite):
             "due": due,
             "missing": missing_reports(*due) if due else [],
             "plan_missing_year": year.this_year if year.this_year_missing else None,
-            "awaiting_review": awaiting_review(),
+            "awaiting_review": list(awaiting_review()),
         }
         return super().index(request, {**context, **(extra_context or {})})
-
-
-def awaiting_review():
-    """待审核: submitted and not yet judged, the longest waiting first (one query)."""
-    return list(
-        MonthlyReport.objects.filter(state=ReportState.SUBMITTED)
-        .select_related("community__work_point", "plan")
-        .order_by("first_submitted_at", "pk")
-    )

@@ -1,11 +1,11 @@
 """The official form: 附件2 反诈骗活动开展情况报表, as the plan lays it out, with photos.
 
-One sheet per report: the title, 社区, 报送时间 and the report's state in the
-header, the columns 序号 时间 地点 开展形式 参加人数 图片说明, each activity's
-photo thumbnails beside it (three to a row, on as many rows as they need), and
-the plan's 备注 line at the foot. Rows are as tall as their wrapped text or
-thumbnails; printed, it is A4 landscape, one page wide, the column headers on
-every page.
+One sheet per report: the title, 社区, 报送时间 (逾期 beside it when late) and the
+report's state (已认定弄虚作假 under an active finding) in the header, the columns
+序号 时间 地点 开展形式 参加人数 图片说明, each activity's photo thumbnails beside it
+(three to a row, on as many rows as they need), and the plan's 备注 line at the foot.
+Rows are as tall as their wrapped text or thumbnails; printed, it is A4 landscape,
+one page wide, the column headers on every page.
 """
 
 import io
@@ -16,7 +16,7 @@ from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import FONT, print_setup, safe, text_height, write
+from core.spreadsheets import FONT, LINE_PT, PADDING_PT, print_setup, safe, text_height, write
 from reporting import periods
 from reporting.models import ReportState
 
@@ -40,6 +40,7 @@ STATES = {
     ReportState.RETURNED: "退回修改",
     ReportState.DRAFT: "未报送",
 }
+FALSIFIED = "已认定弄虚作假"  # M6: the state stays, but the form must not read as clean
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -55,24 +56,36 @@ def sheet_title(name, taken):
     return title
 
 
+def header_line(report):
+    """The three parts of the line under the title: 社区（盖章）, 报送时间, 状态."""
+    submitted = report.first_submitted_at
+    when = f"{periods.local(submitted):%Y年%m月%d日 %H:%M}" if submitted else "未报送"
+    late = "（逾期）" if report.is_on_time is False else ""  # M2, M3
+    # Beside 报送时间, so a returned, unreviewed or falsified report never prints like an
+    # accepted one.
+    state = FALSIFIED if report.is_falsified else STATES.get(report.state, "")
+    return (f"社区（盖章）：{report.community.name}", f"报送时间：{when}{late}", f"状态：{state}")
+
+
 def write_header(sheet, report):
+    """The title, then the header line in three merged cells, each wrapping in a row as
+    tall as its longest part needs (a long community name, 报送时间 with 逾期)."""
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=LAST_COLUMN)
     write(sheet["A1"], TITLE)
     sheet["A1"].font = Font(name=FONT, size=18, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    submitted = report.first_submitted_at
-    write(sheet["A2"], f"社区（盖章）：{report.community.name}")
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
-    write(
-        sheet["E2"],
-        "报送时间："
-        + (f"{periods.local(submitted):%Y年%m月%d日 %H:%M}" if submitted else "未报送"),
-    )
-    sheet.merge_cells(start_row=2, start_column=5, end_row=2, end_column=len(HEADERS))
-    # Beside 报送时间, so a returned or unreviewed report never prints like an accepted one.
-    write(sheet.cell(row=2, column=PHOTO_COLUMN), f"状态：{STATES.get(report.state, '')}")
+    # Over 序号–地点, 开展形式–图片说明 and the photos: 报送时间 with 逾期 fits on one line.
+    spans = ((1, 3), (4, len(HEADERS)), (PHOTO_COLUMN, LAST_COLUMN))
+    widths = (*WIDTHS, *[PHOTO_WIDTH] * PHOTOS_PER_ROW)
+    texts = header_line(report)
+    for (first, last), text in zip(spans, texts, strict=True):
+        cell = write(sheet.cell(row=2, column=first), text)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=last)
     sheet.cell(row=2, column=PHOTO_COLUMN).font = Font(name=FONT, bold=True)
-    sheet.merge_cells(start_row=2, start_column=PHOTO_COLUMN, end_row=2, end_column=LAST_COLUMN)
+    height = text_height(texts, [sum(widths[first - 1 : last]) for first, last in spans])
+    if height > LINE_PT + PADDING_PT:  # one line fits the row's own height
+        sheet.row_dimensions[2].height = height
     for column, header in enumerate([*HEADERS, "图片"], start=1):
         write(sheet.cell(row=HEADER_ROW, column=column), header)
     for cell in sheet[HEADER_ROW]:
@@ -127,7 +140,7 @@ def write_activity(sheet, row, number, activity):
 
 
 def fill_sheet(sheet, report):
-    """Lay out one report; its activities and photos must be prefetched.
+    """Lay out one report, as `with_photos` gives it.
 
     The sheet is the form's width whatever the photos: six columns and a photo
     area three thumbnails wide, an activity with more photos taking more rows.
@@ -146,8 +159,11 @@ def fill_sheet(sheet, report):
 
 
 def with_photos(reports):
-    return reports.select_related("community__work_point", "plan").prefetch_related(
-        "activities__photos"
+    """`reports` as the sheets need them: activities, photos, and whether found falsified."""
+    return (
+        reports.select_related("community__work_point", "plan")
+        .prefetch_related("activities__photos")
+        .with_falsified()
     )
 
 

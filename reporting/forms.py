@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -345,16 +346,20 @@ class StartReportForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    """A month of a plan, typed as YYYY-MM."""
+    """A month of a plan, typed as people write it: 2021-04, 2021-4, 2021年4月, 2021年04月
+    (as the portal shows months), 2021.4 or 2021/4, in full-width characters too. The
+    label and the error give the same example, 2021-04."""
 
-    month = forms.CharField(label=gettext_lazy("Month (YYYY-MM)"), max_length=7)
+    # A year, then "-", ".", "/" or 年, then the month, with 月 after it or not.
+    PATTERN = re.compile(r"([0-9]{4})\s*(?:[-./]|年)\s*([0-9]{1,2})\s*月?")
+
+    month = forms.CharField(label=gettext_lazy("Month (for example 2021-04)"), max_length=20)
 
     def clean_month(self):
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", self.cleaned_data["month"].strip())
+        typed = unicodedata.normalize("NFKC", self.cleaned_data["month"]).strip()
+        match = self.PATTERN.fullmatch(typed)
         if not match:
-            raise ValidationError(
-                _("Type the month as year-month, for example 2021-05."), code="format"
-            )
+            raise ValidationError(_("Type a year and a month, for example 2021-04."), code="format")
         plan = Plan.objects.filter(year=int(match[1])).first()
         if not plan or not plan.carries_duty(int(match[2])):
             raise ValidationError(_("No report is due for that month."), code="no_duty")

@@ -116,6 +116,12 @@ class MonthlyReportQuerySet(models.QuerySet):
     def not_submitted(self):
         return self.filter(first_submitted_at__isnull=True)
 
+    def with_falsified(self):
+        """Each report with `is_falsified`: whether it has an active finding (M6). A
+        finding changes no state, but a report found falsified has been judged."""
+        active = Finding.objects.active().filter(report=models.OuterRef("pk"))
+        return self.annotate(is_falsified=models.Exists(active))
+
     @staticmethod
     def _first_submitted_in_time():
         in_time = models.Q(pk__in=[])

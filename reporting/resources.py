@@ -21,6 +21,7 @@ class MonthlyReportResource(resources.Resource):
     state = fields.Field(column_name="状态")
     first_submitted_at = fields.Field(column_name="首次报送时间")
     timeliness = fields.Field(column_name="是否按时")
+    falsified = fields.Field(column_name="弄虚作假")
     submitted_by = fields.Field(column_name="报送人")
     activity_count = fields.Field(attribute="activity_count", column_name="活动数", widget=number())
     return_reason = fields.Field(attribute="return_reason", column_name="退回原因")
@@ -29,6 +30,7 @@ class MonthlyReportResource(resources.Resource):
     def rows(cls, queryset):
         return (
             queryset.select_related("community__work_point", "plan", "submitted_by")
+            .with_falsified()
             .annotate(activity_count=Count("activities"))
             .order_by("plan__year", "month", "community")
         )
@@ -41,6 +43,10 @@ class MonthlyReportResource(resources.Resource):
 
     def dehydrate_timeliness(self, report):
         return {True: "按时", False: "逾期", None: "未报送"}[report.is_on_time]
+
+    def dehydrate_falsified(self, report):
+        """M6: an active finding; a withdrawn one leaves the cell empty."""
+        return "是" if report.is_falsified else ""
 
     def dehydrate_submitted_by(self, report):
         user = report.submitted_by

@@ -10,11 +10,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from communities.access import require_review
-from reporting.models import Finding, MonthlyReport, ReportEvent
+from reporting import periods
+from reporting.models import (
+    CHANGED_SINCE_SEEN,
+    Finding,
+    MonthlyReport,
+    ReportEvent,
+    ReportState,
+)
 
 
 class ReviewForm(forms.Form):
@@ -127,12 +135,59 @@ def review_many(request, site, reports, action):
     return review_page(request, site, title, reports, form, action=f"{action}_reports")
 
 
-def review_one(request, pk, site):
-    """One report, opened from its admin page at the version shown there: what was
-    filed (activities, photos), what happened to it (history, findings), and the three
-    judgements. A judgement missing its reason or confirmation shows the page again."""
-    require_review(request.user)
-    reports = MonthlyReport.objects.select_related(
+def awaiting_review():
+    """待审核: submitted and not judged yet, the longest waiting first. A report found
+    falsified stays submitted (M6) but has been judged: it is not waiting."""
+    return (
+        MonthlyReport.objects.filter(state=ReportState.SUBMITTED)
+        .with_falsified()
+        .filter(is_falsified=False)
+        .select_related("community__work_point", "plan")
+        .order_by("first_submitted_at", "pk")
+    )
+
+
+# What the last event did, as the stale page says it: "由 王某 退回修改".
+DONE_BY = {
+    ReportEvent.Action.CREATED: pgettext_lazy("what someone did to a report", "created it"),
+    ReportEvent.Action.EDITED: pgettext_lazy("what someone did to a report", "edited it"),
+    ReportEvent.Action.SUBMITTED: pgettext_lazy("what someone did to a report", "submitted it"),
+    ReportEvent.Action.RESUBMITTED: pgettext_lazy("what someone did to a report", "resubmitted it"),
+    ReportEvent.Action.RETURNED: pgettext_lazy(
+        "what someone did to a report", "returned it for correction"
+    ),
+    ReportEvent.Action.ACCEPTED: pgettext_lazy("what someone did to a report", "accepted it"),
+    ReportEvent.Action.IMPORTED: pgettext_lazy("what someone did to a report", "imported it"),
+    ReportEvent.Action.FALSIFIED: pgettext_lazy(
+        "what someone did to a report", "found it falsified"
+    ),
+    ReportEvent.Action.FINDING_WITHDRAWN: pgettext_lazy(
+        "what someone did to a report", "withdrew the falsification finding"
+    ),
+}
+
+
+def latest_event(report):
+    """The event recorded last (its events prefetched); an import's may be dated earlier."""
+    return max(report.events.all(), key=lambda event: event.pk, default=None)
+
+
+def what_changed(report):
+    """The refusal of a judgement built on an older page, from what happened last."""
+    event = latest_event(report)
+    if event is None:
+        return str(CHANGED_SINCE_SEEN)
+    who = event.actor.get_full_name() or event.actor.get_username() if event.actor else None
+    return _("This report was %(what)s by %(who)s at %(at)s; please look at it before you act.") % {
+        "at": f"{periods.local(event.at):%Y-%m-%d %H:%M}",
+        "who": who or _("the portal"),
+        "what": DONE_BY.get(event.action, event.get_action_display()),
+    }
+
+
+def for_review():
+    """A report with all its review page shows, in a fixed number of queries."""
+    return MonthlyReport.objects.select_related(
         "community__work_point", "plan", "submitted_by"
     ).prefetch_related(
         "activities__photos",
@@ -142,15 +197,79 @@ def review_one(request, pk, site):
             queryset=Finding.objects.select_related("recorded_by", "withdrawn_by"),
         ),
     )
-    report = get_object_or_404(reports, pk=pk)
+
+
+def seen_number(data, name):
+    value = data.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def changed_since(report, version, event_pk):
+    """Whether the report changed after the page (at `version`, its last event `event_pk`)
+    was built. A finding raises no version (M6 changes no state), so the events say it."""
+    latest = latest_event(report)
+    newer = event_pk is not None and latest is not None and latest.pk > event_pk
+    return version != report.version or newer
+
+
+def next_waiting(site, done):
+    """Where the office goes after judging `done`: the report waiting longest, else the desk."""
+    waiting = awaiting_review().exclude(pk=done.pk).first()
+    if waiting is None:
+        return reverse("admin:index", current_app=site.name)
+    url = reverse("admin:reporting_monthlyreport_review", args=[waiting.pk], current_app=site.name)
+    return f"{url}?version={waiting.version}"
+
+
+def review_one(request, pk, site):
+    """One report, opened from its admin page at the version shown there: what was
+    filed (activities, photos), what happened to it (history, findings), and the three
+    judgements. A judgement missing its reason or confirmation shows the page again;
+    one refused (the report changed since the page was built, or is in no state for it)
+    shows the report as it is now, the typed reason kept. Once judged, the next report
+    waiting."""
+    require_review(request.user)
+    report = get_object_or_404(for_review(), pk=pk)
     action = request.POST.get("action")
     posted = request.method == "POST" and action in REVIEW_ACTIONS
     form = ReviewForm(request.POST if posted else None, action=action)
-    if posted and form.is_valid():
-        versions = seen_versions(request.POST, [report])
-        review(request, [report], action, form.cleaned_data["reason"], versions)
-        return redirect("admin:reporting_monthlyreport_change", pk)
-    seen = request.POST.get(f"version-{pk}", "") if posted else request.GET.get("version", "")
-    report.seen_version = int(seen) if seen.isdigit() else report.version
+    version = seen_number(request.POST, f"version-{pk}")
+    event_pk = seen_number(request.POST, f"event-{pk}")
+    if not (posted and form.is_valid()):
+        # Asked again for the reason or the tick: still the page as it was seen.
+        if not posted:
+            version, event_pk = seen_number(request.GET, "version"), None
+        return one_page(request, site, report, form, version, event_pk)
+    reason = form.cleaned_data["reason"]
+    label, run = REVIEW_ACTIONS[action]
+    try:
+        if changed_since(report, version, event_pk):
+            raise ValidationError(CHANGED_SINCE_SEEN, code="stale")
+        run(report, request.user, reason, version)
+    except ValidationError as refusal:
+        report = get_object_or_404(for_review(), pk=pk)  # as it is now
+        changed = changed_since(report, version, event_pk)
+        # Asked again on what is there now: the reason kept, the doubling not yet confirmed.
+        return one_page(
+            request,
+            site,
+            report,
+            ReviewForm(initial={"reason": reason}, action=action),
+            None,  # the version and last event of the report as it is now
+            None,
+            refusal=what_changed(report) if changed else "；".join(refusal.messages),
+        )
+    messages.success(request, _("%(action)s: %(report)s.") % {"action": label, "report": report})
+    return redirect(next_waiting(site, report))
+
+
+def one_page(request, site, report, form, seen_version, seen_event, refusal=None):
+    """The review page of one report, carrying the version and the last event the office
+    saw on it (None: the report as it is now)."""
+    latest = latest_event(report)
+    report.seen_version = report.version if seen_version is None else seen_version
+    report.seen_event = seen_event if seen_event is not None else latest.pk if latest else ""
     title = _("Review %(report)s") % {"report": report}
-    return review_page(request, site, title, [report], form, single=True, report=report)
+    return review_page(
+        request, site, title, [report], form, single=True, report=report, refusal=refusal
+    )

@@ -1,9 +1,10 @@
 """Exports that print (core.spreadsheets, scoring.xlsx): each list says what it is
 and when, its columns fit their content, long text wraps, and it prints on A4
-one page wide with its header row on every page."""
+one page wide with its header row on every page, as a ruled table (LibreOffice
+prints no gridlines) whose times all read 2021-04-10 09:30."""
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -12,9 +13,13 @@ from openpyxl import load_workbook
 
 from communities.models import PropagandaTeam, TeamMember
 from core.spreadsheets import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    HEADING_PT,
     LINE_PT,
     MAX_WIDTH,
     PADDING_PT,
+    ROW_PT,
     SAMPLE_ROWS,
     column_widths,
     display_width,
@@ -37,7 +42,7 @@ LONG_CAPTION = "宣讲现场群众踊跃参与" * 12  # 120 CJK characters: wide
         ("短\n长一点的行", 10),  # the widest line
         (40, 2),
         (None, 0),
-        (datetime(2021, 4, 10, 9, 30), 19),
+        (datetime(2021, 4, 10, 9, 30), 16),  # as printed: 2021-04-10 09:30
     ],
 )
 def test_display_width_counts_cjk_double(value, width):
@@ -143,6 +148,124 @@ def test_a_long_text_past_the_measured_rows_still_wraps():
     assert widths(sheet)["B"] == 6
     last = sheet.cell(row=sheet.max_row, column=2)
     assert last.value == LONG_CAPTION and last.alignment.wrap_text
+
+
+def is_ruled(cell):
+    sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+    return all(side.style == "thin" for side in sides)
+
+
+def table(sheet, columns):
+    """The cells of a list's table: its header row (2) and every row under it."""
+    return list(sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=columns))
+
+
+# value: (number format, horizontal alignment, what a program reading the file gets)
+WRITTEN = {
+    "text": ("甲社区", "General", "left", "甲社区"),
+    "typed formula": ('=HYPERLINK("http://x")', "General", "left", '=HYPERLINK("http://x")'),
+    "typed error": ("#N/A", "General", "left", "#N/A"),
+    "number": (46, "General", "center", 46),
+    "decimal": (2.5, "General", "center", 2.5),
+    "time with seconds": (
+        datetime(2021, 4, 4, 9, 0, 15),
+        DATETIME_FORMAT,
+        "center",
+        datetime(2021, 4, 4, 9, 0, 15),
+    ),
+    "date": (date(2021, 3, 1), DATE_FORMAT, "center", datetime(2021, 3, 1)),
+    "empty": (None, "General", "left", None),
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "horizontal", "read"), WRITTEN.values(), ids=WRITTEN
+)
+def test_a_list_cell_is_ruled_and_placed_by_its_kind_of_value(
+    value, number_format, horizontal, read
+):
+    """Text from the left; numbers, dates and times centred (a number set to the right ran
+    into the next column's text on paper); times and dates zero-padded, without seconds;
+    typed text stays text; every cell ruled, the empty one too."""
+    with write_rows(("社区", "值"), [("甲社区", value)], "测试", "测试清单") as out:
+        sheet = load_workbook(out).active
+    written = sheet["B3"]
+    assert (written.value, written.number_format, written.alignment.horizontal) == (
+        read,
+        number_format,
+        horizontal,
+    )
+    assert written.data_type != "f"
+    assert is_ruled(written) and is_ruled(sheet["A3"])
+
+
+def test_a_list_rules_its_header_and_every_row_and_leaves_its_heading_unruled():
+    rows = [("甲社区", n, datetime(2021, 4, 1 + n % 28, 9)) for n in range(SAMPLE_ROWS + 20)]
+    rows.append(("乙社区", 1, None))  # past the measured rows, a cell left empty
+    with write_rows(("社区", "序号", "时间"), iter(rows), "测试", "测试清单") as out:
+        sheet = load_workbook(out).active
+    cells = table(sheet, 3)
+    assert len(cells) == len(rows) + 1
+    assert [c.coordinate for row in cells for c in row if not is_ruled(c)] == []
+    assert all(c.font.b and c.alignment.horizontal == "center" for c in cells[0])
+    assert not is_ruled(sheet["A1"])  # the heading is a title, not a cell of the table
+    assert sheet.row_dimensions[1].height == HEADING_PT  # its 14-point line whole
+    # Tall enough for a line of Chinese, which LibreOffice printed across the rule below.
+    assert sheet.sheet_format.defaultRowHeight == ROW_PT and sheet.sheet_format.customHeight
+
+
+def test_a_row_with_wrapped_text_starts_every_cell_at_the_top():
+    rows = [("甲社区", 40, LONG_CAPTION), ("乙社区", 30, "短")]
+    with write_rows(("社区", "人数", "说明"), rows, "测试", "测试清单") as out:
+        sheet = load_workbook(out).active
+    tall, short = sheet[3], sheet[4]
+    assert [c.alignment.vertical for c in tall] == ["top"] * 3
+    assert tall[2].alignment.wrap_text
+    assert [c.alignment.vertical for c in short] == ["center"] * 3
+
+
+# Each list the office exports: its URL, and its columns of dates and of times.
+LIST_EXPORTS = {
+    "reports": ("admin:reporting_monthlyreport_export", {"首次报送时间": DATETIME_FORMAT}),
+    "activities": ("admin:reporting_activity_export", {"时间": DATETIME_FORMAT}),
+    "communities": ("admin:communities_community_export", {"宣讲队伍成立日期": DATE_FORMAT}),
+    "missing": ("admin:reporting_monthlyreport_missing_xlsx", {}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "formats"), LIST_EXPORTS.values(), ids=LIST_EXPORTS)
+def test_every_list_export_prints_as_a_ruled_table_with_times_alike(
+    office,  # noqa: F811
+    submitted,  # noqa: F811
+    places,
+    url,
+    formats,
+):
+    """The four lists of 导出Excel and 未报送: every cell of the table ruled, text from
+    the left, numbers kept as numbers and centred, every date and time in one format."""
+    team = PropagandaTeam.objects.create(community=places["a"], established_on="2021-03-01")
+    TeamMember.objects.create(
+        team=team, name="林主任", role="网格员", phone="0595-85600002", is_group_contact=True
+    )
+    query = "?month=2021-04" if url.endswith("missing_xlsx") else ""
+    sheet = open_book(office.get(reverse(url) + query)).active
+    headers = [c.value for c in sheet[2]]
+    cells = table(sheet, len(headers))
+    assert len(cells) >= 2, "the list has rows"
+    assert [c.coordinate for row in cells for c in row if not is_ruled(c)] == []
+    assert all(c.alignment.horizontal == "center" for c in cells[0])
+    timed = {headers.index(header): number_format for header, number_format in formats.items()}
+    for row in cells[1:]:
+        for index, c in enumerate(row):
+            if index in timed and c.value is not None:
+                assert isinstance(c.value, datetime) and c.number_format == timed[index], c
+                assert c.alignment.horizontal == "center", c
+            elif isinstance(c.value, int):
+                assert c.alignment.horizontal == "center", c
+            elif c.value is not None:
+                assert isinstance(c.value, str) and c.alignment.horizontal == "left", c
+    assert all(any(row[index].value for row in cells[1:]) for index in timed), "dates are filled"
 
 
 @pytest.mark.django_db

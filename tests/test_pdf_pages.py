@@ -13,6 +13,9 @@ is also drawn to tests/screenshots/pdf-<file>-<page>.png for a person to look at
   every deduction line prints (a row too short cuts its last lines off) and
   every page carries the whole header row.
 - Nothing in any of them is printed over something else.
+- The activity list prints as a ruled table whose columns keep apart: no word on its
+  pages runs from one cell into the next ("40集中宣讲现场", "09:30社区文化广场"), and
+  its times read 2021-08-10 09:30.
 """
 
 import io
@@ -20,7 +23,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -51,6 +54,9 @@ JULY_ACTIVITIES = (
 )
 LONG_CAPTION = "入户走访独居老人，讲解冒充公检法、养老诈骗等常见手法并留下联系卡"
 ACTIVITY_LIST_ROWS = 90
+# Points between the text of neighbouring cells on the activity list's printed page, at least:
+# a space (2.7 pt there); a number set against the next column's text was 1.5 pt from it.
+GAP_PT = 3
 FALSIFIED = "照片与2021年4月报表重复使用，现场核查时社区无法提供活动签到表及其他原始记录"
 
 
@@ -80,6 +86,50 @@ def overprinted(words):
             if across > 1 and min(bottom, other[3]) - other[1] > 1:
                 found.append((word, other[4]))
     return found
+
+
+def as_printed(value):
+    """A cell's value as the sheet prints it (the list's date and time formats)."""
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return "" if value is None else str(value)
+
+
+def beside(words):
+    """Each printed word with the nearest word to its right on the same line."""
+    for word in words:
+        left, top, right, bottom, _text = word
+        line = [
+            other
+            for other in words
+            if other[0] > left
+            and other[0] >= right - 1
+            and min(bottom, other[3]) - max(top, other[1]) > (bottom - top) / 2
+        ]
+        if line:
+            yield word, min(line, key=lambda other: other[0])
+
+
+def touching(words, sheet):
+    """Text of neighbouring cells that touches on paper: two words less than GAP_PT apart
+    that are not one cell's text, or a word that is no cell's text at all (pdftotext reads
+    text printed without a gap as one word). Gridlines do not print: without a gap, "40"
+    and "集中宣讲现场" read "40集中宣讲现场"."""
+    texts = {flat(as_printed(value)) for row in sheet.iter_rows(values_only=True) for value in row}
+    texts.discard("")
+
+    def in_one_cell(text):
+        return any(text in cell for cell in texts)
+
+    found = [word for *_box, word in words if not in_one_cell(word)]
+    found += [
+        f"{word[4]}|{right[4]}"
+        for word, right in beside(words)
+        if right[0] - word[2] < GAP_PT and not in_one_cell(word[4] + right[4])
+    ]
+    return sorted(set(found))
 
 
 def tool(name):
@@ -251,6 +301,22 @@ def test_the_office_files_print_as_forms(office, plan, places, people, q2, tmp_p
         with subtests.test(f"{name}: no text printed over other text"):
             spilled = {n: overprinted(page.words) for n, page in enumerate(pages, start=1)}
             assert not any(spilled.values()), f"{name}: {spilled}"
+
+    activities = sheet_of(files["activities"])
+    with subtests.test("Activity list: the text of neighbouring cells never touches"):
+        joined = {
+            n: touching(page.words, activities)
+            for n, page in enumerate(printed["activities"], start=1)
+        }
+        assert not any(joined.values()), f"text of neighbouring cells touching, by page: {joined}"
+
+    with subtests.test("Activity list: every time prints as 2021-08-10 09:30"):
+        held_at = [cell.value for cell in activities[2]].index("时间")
+        rows = activities.iter_rows(min_row=3, values_only=True)
+        times = {as_printed(row[held_at]) for row in rows}
+        printed_text = flat("".join(page.text for page in printed["activities"]))
+        unprinted = sorted(time for time in times if flat(time) not in printed_text)
+        assert not unprinted, f"times not printed as yyyy-mm-dd hh:mm: {unprinted}"
 
     with subtests.test("Activity list: a long caption prints whole"):
         printed_text = flat("".join(page.text for page in printed["activities"]))

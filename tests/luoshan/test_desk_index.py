@@ -77,3 +77,50 @@ def test_desk_pages_carry_their_own_icon_so_no_favicon_ico_is_fetched(office, ur
 def test_the_desk_names_django_axes_in_chinese(office):
     page = office.get(reverse("admin:index")).content.decode()
     assert "登录失败与锁定" in page and ">Axes<" not in page and "AXES" not in page
+
+
+def test_a_report_found_falsified_has_been_judged_and_is_not_waiting(office, people, plan, places):
+    """M6: the finding leaves the report submitted, but it is no longer 待审核; withdrawn,
+    the report waits again."""
+    waiting = _submitted(plan, places["a"], people["alice"], 1)
+    falsified = _submitted(plan, places["b"], people["bob"], 5)
+    finding = falsified.mark_falsified(people["office"], "照片与上月相同")
+    awaiting = _awaiting(office.get(reverse("admin:index")).content.decode())
+    assert awaiting.count("<li>") == 1
+    assert "甲社区" in awaiting and "乙社区" not in awaiting
+    finding.withdraw(people["office"], "核实为本月照片")
+    awaiting = _awaiting(office.get(reverse("admin:index")).content.decode())
+    assert awaiting.count("<li>") == 2
+    assert awaiting.index("乙社区") < awaiting.index("甲社区")  # the longest waiting first
+    assert waiting.state == falsified.state == "submitted"
+
+
+def test_the_index_takes_as_many_queries_with_reports_found_falsified_as_without(
+    office, people, plan, places
+):
+    _submitted(plan, places["a"], people["alice"], 1)
+    office.get(reverse("admin:index"))
+    with CaptureQueriesContext(connection) as few:
+        office.get(reverse("admin:index"))
+    for community, staff in (("b", "bob"), ("c", "alice")):
+        _submitted(plan, places[community], people[staff], 2).mark_falsified(
+            people["office"], "照片重复"
+        )
+    with CaptureQueriesContext(connection) as many:
+        text = office.get(reverse("admin:index")).content.decode()
+    assert _awaiting(text).count("<li>") == 1
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("with_plan", [True, False])
+def test_the_index_links_to_the_import_of_old_sheets_whatever_month_is_due(
+    office, request, with_plan
+):
+    """导入旧报表 beside 季度考评, with or without a month due (no plan: none due)."""
+    if with_plan:
+        request.getfixturevalue("plan")
+    text = office.get(reverse("admin:index")).content.decode()
+    assert ('id="who-has-not-reported"' in text) is with_plan
+    links = text[text.index('id="desk-links"') :].split("</div>", 1)[0]
+    assert f'href="{reverse("admin:reporting_monthlyreport_import")}">导入旧报表</a>' in links
+    assert f'href="{reverse("scoring:index")}">季度考评</a>' in links

@@ -4,6 +4,7 @@ The month page and its files are in test_desk.py, review in test_review.py.
 """
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -95,7 +96,7 @@ def test_month_workbook_from_the_command_line(tmp_path, submitted, people, plan,
     sheet = book["甲社区"]
     assert sheet["A1"].value == "反诈骗活动开展情况报表"
     assert sheet["A2"].value == "社区（盖章）：甲社区"
-    assert sheet["E2"].value.startswith("报送时间：2021年05月01日")
+    assert sheet["D2"].value.startswith("报送时间：2021年05月01日")
     assert [c.value for c in sheet[3]][:6] == [
         "序号",
         "时间",
@@ -314,3 +315,66 @@ def test_login_records_cannot_be_changed_even_by_a_superuser(admin_client):
     assert admin_client.post(change, {"username": "someone else"}).status_code == 403
     event.refresh_from_db()
     assert event.username == "x"
+
+
+def _falsified_and_clean(people, plan, places, submitted):
+    """A's report found falsified; B's clean; C's found falsified, then withdrawn."""
+    submitted.mark_falsified(people["office"], "照片重复使用")
+    clean = MonthlyReport.start(places["b"].pk, plan, 4, by=people["bob"])
+    add_activity(clean, people["bob"])
+    clean.submit(people["bob"], truth_confirmed=True)
+    withdrawn = MonthlyReport.start(places["c"].pk, plan, 4, by=people["office"])
+    add_activity(withdrawn, people["office"])
+    withdrawn.submit(people["office"], truth_confirmed=True)
+    withdrawn.mark_falsified(people["office"], "人数不符").withdraw(people["office"], "核实无误")
+
+
+def test_the_list_marks_a_falsified_report_in_red_words_and_leaves_the_others_empty(
+    office, people, plan, places, submitted
+):
+    """M6: a tick read as "falsified" and a red cross on every clean report read backwards:
+    a red badge in words (a screen reader reads it), and the list's empty value."""
+    _falsified_and_clean(people, plan, places, submitted)
+    text = office.get(reverse("admin:reporting_monthlyreport_changelist")).content.decode()
+    cells = {
+        community: re.search(
+            rf"{community}.*?<td class=\"field-falsified\">(.*?)</td>", text, re.DOTALL
+        )[1]
+        for community in ("甲社区", "乙社区", "丙社区")
+    }
+    assert cells == {
+        "甲社区": '<span class="desk-falsified">弄虚作假</span>',
+        "乙社区": "-",
+        "丙社区": "-",
+    }
+    assert "icon-yes.svg" not in text and "icon-no.svg" not in text
+
+
+def test_the_report_export_says_which_reports_were_found_falsified_in_fixed_queries(
+    office, people, plan, places, submitted
+):
+    """弄虚作假: 是 for an active finding, empty otherwise (a withdrawn one too), with no
+    query per row."""
+    export = reverse("admin:reporting_monthlyreport_export")
+
+    def exported():
+        with CaptureQueriesContext(connection) as queries:
+            response = office.get(export)
+            content = b"".join(response.streaming_content)
+        rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+        column = rows[1].index("弄虚作假")  # row 1 the heading, row 2 the headers
+        return {row[:4:3]: row[column] for row in rows[2:]}, len(queries)  # 社区, 月份
+
+    one, few = exported()
+    assert one == {("甲社区", 4): None}
+    _falsified_and_clean(people, plan, places, submitted)
+    for month in (5, 6, 7):
+        MonthlyReport.start(places["b"].pk, plan, month, by=people["bob"])
+    rows, many = exported()
+    assert rows == {
+        ("甲社区", 4): "是",
+        ("乙社区", 4): None,
+        ("丙社区", 4): None,
+        **{("乙社区", month): None for month in (5, 6, 7)},
+    }
+    assert many == few

@@ -5,10 +5,12 @@ with openpyxl and reads what Excel would print.
 """
 
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 
+from core.spreadsheets import LINE_PT
 from reporting import attachment2
 from reporting.models import MonthlyReport
 from reporting.sheets import read_workbook
@@ -97,7 +99,7 @@ def test_each_report_prints_its_state_beside_the_submission_time(plan, places, p
     returned.return_(people["office"], "请补充照片")
     printed = {}
     for sheet in sheets(accepted, waiting, returned):
-        assert str(sheet["E2"].value).startswith("报送时间：20")
+        assert str(sheet["D2"].value).startswith("报送时间：20")
         printed[sheet.title] = sheet["G2"].value
     assert printed == {
         "甲社区": "状态：已审核",
@@ -106,15 +108,63 @@ def test_each_report_prints_its_state_beside_the_submission_time(plan, places, p
     }
 
 
+def test_a_report_found_falsified_prints_so_until_the_finding_is_withdrawn(plan, places, people):
+    """M6: the state stays 已报送, but the form never prints as one waiting for review."""
+    report = report_with(plan, places["a"], people["alice"])
+    report.submit(people["alice"], truth_confirmed=True)
+    finding = report.mark_falsified(people["office"], "照片与上月相同")
+    (sheet,) = sheets(report)
+    assert sheet["G2"].value == "状态：已认定弄虚作假"
+    finding.withdraw(people["office"], "核实为本月照片")
+    (sheet,) = sheets(report)
+    assert sheet["G2"].value == "状态：待审核"
+
+
+@pytest.mark.parametrize(
+    ("submitted_at", "printed"),
+    [
+        (lambda plan: plan.late_from(4), "报送时间：2021年05月02日 00:00（逾期）"),
+        (
+            lambda plan: plan.late_from(4) - timedelta(minutes=1),
+            "报送时间：2021年05月01日 23:59",
+        ),
+    ],
+)
+def test_a_late_report_prints_late_beside_its_submission_time_on_one_line(
+    plan, places, people, submitted_at, printed
+):
+    """M2, M3: judged on the first submission. The header line stays one line high with
+    逾期 and 已认定弄虚作假 both in it: each part fits the columns it spans."""
+    report = report_with(plan, places["a"], people["alice"])
+    report.submit(people["alice"], truth_confirmed=True, at=submitted_at(plan))
+    report.mark_falsified(people["office"], "照片与上月相同")
+    (sheet,) = sheets(report)
+    assert sheet["D2"].value == printed
+    assert sheet["G2"].value == "状态：已认定弄虚作假"
+    spans = {str(r) for r in sheet.merged_cells.ranges if r.min_row == 2}
+    assert spans == {"A2:C2", "D2:F2", "G2:I2"}
+    assert sheet.row_dimensions[2].height is None  # one line: nothing wraps
+
+
+def test_a_long_community_name_wraps_in_a_taller_header_line(plan, places, people):
+    places["a"].name = "罗山街道缺塘社区居民委员会（示例社区名称较长）"
+    places["a"].save()
+    report = report_with(plan, places["a"], people["alice"])
+    (sheet,) = sheets(report)
+    assert sheet["A2"].alignment.wrap_text
+    assert sheet.row_dimensions[2].height >= 2 * LINE_PT
+
+
 def test_the_importer_reads_the_month_workbook_back_one_row_per_activity(plan, places, people):
     """The photo rows below an activity are empty to reporting/sheets.py, not extra rows,
-    and the header line (社区, 报送时间, 状态) reads back as written."""
+    and the header line (社区, 报送时间 with its 逾期, 状态) reads back as written."""
     report = report_with(plan, places["a"], people["alice"], photos=9)
     add_activity(report, people["alice"], photos=2)
     report.submit(people["alice"], truth_confirmed=True, at=plan.late_from(4))
     report.refresh_from_db()
     out = io.BytesIO()
     attachment2.workbook(attachment2.with_photos(MonthlyReport.objects.all()), out)
+    assert load_workbook(out).active["D2"].value.endswith("（逾期）")
     [sheet] = read_workbook(out.getvalue())
     assert sheet.problems == []
     assert (sheet.community_name, sheet.submitted_at) == ("甲社区", report.first_submitted_at)

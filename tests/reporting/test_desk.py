@@ -37,7 +37,9 @@ def test_who_has_not_reported_with_contacts(office, people, plan, places, submit
         team=team, name="林联络", role="网格员", phone="13900000000", is_group_contact=True
     )
     page = office.get(admin_urls(submitted)["month"]).content.decode()
-    assert "乙社区" in page and "林联络 13900000000" in page and "丙社区" in page
+    assert "乙社区" in page and "丙社区" in page
+    # The contact's number is a link a phone can call.
+    assert '<span>林联络</span> <a href="tel:13900000000">13900000000</a>' in page
     assert "<td>甲社区</td>" not in page
     response = office.get(reverse("admin:reporting_monthlyreport_missing_xlsx") + "?month=2021-04")
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
@@ -98,8 +100,8 @@ def test_month_zip_names_and_streams(office, submitted, plan, places, people):
         ("", None),
         ("?month=2021-13", "该月份没有报表任务"),
         ("?month=2021-03", "该月份没有报表任务"),
-        ("?month=april", "请按“年-月”填写月份，例如 2021-05。"),
-        ("?" + urlencode({"month": "2021年5月"}), "请按“年-月”填写月份，例如 2021-05。"),
+        ("?month=april", "请填写年份和月份，例如 2021-04。"),
+        ("?" + urlencode({"month": "2021年5月5日"}), "请填写年份和月份，例如 2021-04。"),
     ],
 )
 @pytest.mark.parametrize("url", MONTH_FILES)

@@ -1,5 +1,6 @@
 """The office's review (reporting/review.py): one report from its page, or many from the list."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,10 +11,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from communities.models import Role
 from reporting import review
 from reporting.models import Finding, MonthlyReport, ReportState
 from reporting.periods import LOCAL
-from tests.conftest import add_activity
+from tests.conftest import add_activity, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -142,38 +144,211 @@ def test_bulk_accept_asks_first_and_refuses_what_changed_since(office, people, p
     assert states == {"甲社区": "accepted", "乙社区": "submitted"}
 
 
-@pytest.mark.parametrize(
-    ("action", "reason"),
-    [("accept", ""), ("return", "请补充照片"), ("falsify", "照片重复使用")],
-)
-def test_review_of_a_page_opened_before_a_resubmission_is_refused(
-    office, people, submitted, action, reason
+# What happened in another tab, on another phone, between opening the page and pressing:
+# (what, the message's words). Each at 2021-05-03 10:20, Beijing time.
+AT = datetime(2021, 5, 3, 10, 20, tzinfo=LOCAL)
+CHANGES = {
+    "the community resubmitted": (
+        lambda report, people: (
+            report.return_(people["wang"], "请补充照片", at=AT - timedelta(hours=1)),
+            report.submit(people["alice"], truth_confirmed=True, at=AT),
+        ),
+        "由 alice 重新报送",
+    ),
+    "a colleague returned it": (
+        lambda report, people: report.return_(people["wang"], "签到表缺失", at=AT),
+        "由 王某 退回修改",
+    ),
+    "a colleague accepted it": (
+        lambda report, people: report.accept(people["wang"], at=AT),
+        "由 王某 审核通过",
+    ),
+    # A finding raises no version (M6 changes no state): the page's last event tells.
+    "a colleague found it falsified": (
+        lambda report, people: report.mark_falsified(people["wang"], "照片重复", at=AT),
+        "由 王某 认定弄虚作假",
+    ),
+}
+JUDGEMENTS = {"accept": "核实无误", "return": "请补充签到表", "falsify": "照片与上月相同"}
+
+
+@pytest.fixture
+def wang(people):
+    """A second office account, acting in another tab."""
+    user = make_user("wang", Role.OFFICE)
+    user.first_name = "王某"
+    user.save()
+    people["wang"] = user
+    return user
+
+
+def _opened(office, report):
+    """The review page as the office opens it from the desk: its hidden version and event."""
+    text = office.get(_review_url(report), {"version": report.version}).content.decode()
+    return _seen(text, report)
+
+
+def _seen(text, report):
+    return {
+        name: re.search(rf'name="{name}" value="(\d+)"', text)[1]
+        for name in (f"version-{report.pk}", f"event-{report.pk}")
+    }
+
+
+@pytest.mark.parametrize("action", JUDGEMENTS)
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_judgement_on_a_page_older_than_the_report_shows_it_again_saying_what_changed(
+    office, people, wang, submitted, change, action
 ):
-    """The office opens a report, the community resubmits, the office acts from the old page."""
-    opened = office.get(
-        reverse("admin:reporting_monthlyreport_review", args=[submitted.pk]),
-        {"version": submitted.version},
-    )
-    assert f'name="version-{submitted.pk}" value="{submitted.version}"' in opened.content.decode()
-    seen = submitted.version
-    submitted.return_(people["office"], "请补充照片")
-    submitted.submit(people["alice"], truth_confirmed=True)
-    before = list(submitted.events.values_list("action", flat=True))
-    response = office.post(
-        reverse("admin:reporting_monthlyreport_review", args=[submitted.pk]),
-        {
-            "action": action,
-            "reason": reason,
-            "confirm_falsify": "on",
-            f"version-{submitted.pk}": seen,
-        },
-        follow=True,
-    )
-    assert "在您打开后已有变动" in response.content.decode()
+    """Never a 500, nothing saved, the typed reason kept: the review page again, with the
+    report as it is now and who did what to it and when, from its latest event."""
+    seen = _opened(office, submitted)
+    make_change, words = CHANGES[change]
+    make_change(submitted, people)
+    submitted.refresh_from_db()
+    before = list(submitted.events.values_list("pk", flat=True))
+    findings = list(Finding.objects.values_list("pk", "withdrawn_at"))
+    posted = {"action": action, "reason": JUDGEMENTS[action], "confirm_falsify": "on", **seen}
+    response = office.post(_review_url(submitted), posted)
+    assert response.status_code == 200
+    text = response.content.decode()
+    refusal = text[text.index('id="review-refusal"') :].split("</p>", 1)[0]
+    assert f"该报表已于 2021-05-03 10:20 {words}，请查看后再操作。" in refusal
+    assert "社区已重新报送或修改" not in text
+    assert f"{JUDGEMENTS[action]}</textarea>" in text
+    assert re.search(r'<input[^>]*name="confirm_falsify"[^>]*>', text)[0].count("checked") == 0
+    assert 'id="report-activities"' in text  # the whole report, as it is now
+    assert _seen(text, submitted) == {
+        f"version-{submitted.pk}": str(submitted.version),
+        f"event-{submitted.pk}": str(max(before)),
+    }
+    state = submitted.state
+    submitted.refresh_from_db()
+    assert submitted.state == state
+    assert list(submitted.events.values_list("pk", flat=True)) == before
+    assert list(Finding.objects.values_list("pk", "withdrawn_at")) == findings
+
+
+def test_a_page_shown_again_for_its_reason_still_carries_what_was_seen_first(
+    office, people, wang, submitted
+):
+    """Opened, a colleague's finding meanwhile, 退回修改 pressed without a reason: the page
+    asking for it still carries the first page's event, so the finding is not missed."""
+    seen = _opened(office, submitted)
+    submitted.mark_falsified(people["wang"], "照片重复", at=AT)
+    asked = office.post(_review_url(submitted), {"action": "return", "reason": "", **seen})
+    assert "请填写退回原因。" in asked.content.decode()
+    assert _seen(asked.content.decode(), submitted) == seen
+    posted = {"action": "return", "reason": "签到表缺失", **seen}
+    text = office.post(_review_url(submitted), posted).content.decode()
+    assert "由 王某 认定弄虚作假，请查看后再操作。" in text
     submitted.refresh_from_db()
     assert submitted.state == "submitted"
-    assert list(submitted.events.values_list("action", flat=True)) == before
-    assert not Finding.objects.exists()
+
+
+def test_a_withdrawn_finding_in_between_is_named_too(office, people, wang, submitted):
+    finding = submitted.mark_falsified(people["wang"], "照片重复", at=AT - timedelta(hours=1))
+    seen = _opened(office, submitted)
+    finding.withdraw(people["wang"], "核实为本月照片", at=AT)
+    posted = {"action": "accept", **seen}
+    text = office.post(_review_url(submitted), posted).content.decode()
+    assert "该报表已于 2021-05-03 10:20 由 王某 撤销弄虚作假认定，请查看后再操作。" in text
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("change", "then", "outcome"),
+    [
+        ("the community resubmitted", "accept", "accepted"),
+        ("a colleague returned it", "accept", "不能进行此操作"),
+        ("a colleague found it falsified", "falsify", "已认定为弄虚作假"),
+    ],
+)
+def test_the_next_press_on_the_page_shown_again_is_judged_on_the_report_as_it_is_now(
+    office, people, wang, submitted, change, then, outcome
+):
+    """The page shown again carries the report's new version and last event: pressing on
+    it is no longer stale, it is judged on what the office now sees."""
+    seen = _opened(office, submitted)
+    CHANGES[change][0](submitted, people)
+    posted = {"action": "accept", **seen}
+    again = _seen(office.post(_review_url(submitted), posted).content.decode(), submitted)
+    posted = {"action": then, "reason": "照片重复", "confirm_falsify": "on", **again}
+    response = office.post(_review_url(submitted), posted)
+    submitted.refresh_from_db()
+    if outcome == "accepted":
+        assert response.status_code == 302
+        assert submitted.state == "accepted"
+        return
+    text = response.content.decode()
+    refusal = text[text.index('id="review-refusal"') :].split("</p>", 1)[0]
+    assert outcome in refusal and "请查看后再操作" not in refusal
+    assert "照片重复</textarea>" in text
+
+
+def _waiting(plan, community, by, days_before_deadline, month=4):
+    report = MonthlyReport.start(community.pk, plan, month, by=by)
+    add_activity(report, by)
+    report.submit(
+        by, truth_confirmed=True, at=plan.late_from(4) - timedelta(days=days_before_deadline)
+    )
+    return report
+
+
+@pytest.mark.parametrize("action", JUDGEMENTS)
+def test_after_a_judgement_the_report_waiting_longest_opens_then_the_desk(
+    office, people, plan, places, action
+):
+    """待审核 as the desk lists it, oldest first: a report already found falsified is not
+    waiting. After the last one, the desk's front page."""
+    falsified = _waiting(plan, places["c"], people["office"], 9)
+    falsified.mark_falsified(people["office"], "照片重复")
+    oldest = _waiting(plan, places["a"], people["alice"], 5)
+    newer = _waiting(plan, places["b"], people["bob"], 1)
+    posted = {
+        "action": action,
+        "reason": JUDGEMENTS[action],
+        "confirm_falsify": "on",
+        **_opened(office, newer),
+    }
+    response = office.post(_review_url(newer), posted)
+    assert response.status_code == 302
+    assert response["Location"] == f"{_review_url(oldest)}?version={oldest.version}"
+    text = office.get(response["Location"]).content.decode()
+    label = {"accept": "审核通过", "return": "退回修改", "falsify": "认定弄虚作假"}[action]
+    assert f"{label}：乙社区 2021年04月。" in text
+    assert "<title>审核 甲社区 2021年04月" in text
+    posted = {**posted, **_seen(text, oldest)}
+    response = office.post(_review_url(oldest), posted, follow=True)
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    text = response.content.decode()
+    assert f"{label}：甲社区 2021年04月。" in text and "没有待审核的报表。" in text
+
+
+def test_a_refusal_on_a_current_page_shows_it_again_with_the_reason(office, people, submitted):
+    """Not a change in between: the report is in no state for it. Said on the page, the
+    reason kept, nothing changed."""
+    submitted.accept(people["office"])
+    seen = _opened(office, submitted)
+    before = list(submitted.events.values_list("pk", flat=True))
+    posted = {"action": "return", "reason": "照片不清", **seen}
+    response = office.post(_review_url(submitted), posted)
+    assert response.status_code == 200
+    text = response.content.decode()
+    refusal = text[text.index('id="review-refusal"') :].split("</p>", 1)[0]
+    assert "不能进行此操作" in refusal and "请查看后再操作" not in refusal
+    assert "照片不清</textarea>" in text
+    assert list(submitted.events.values_list("pk", flat=True)) == before
+
+
+def test_a_page_without_its_version_is_refused_not_applied(office, submitted):
+    """A form without the hidden fields (an old page, a hand-made request): nothing saved."""
+    response = office.post(_review_url(submitted), {"action": "accept"})
+    assert response.status_code == 200
+    assert 'id="review-refusal"' in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
 
 
 @pytest.mark.parametrize("who", ["alice", "head", "leader", "nobody"])
