@@ -48,6 +48,7 @@ def test_who_has_not_reported_with_contacts(office, people, plan, places, submit
     assert ("苏内点", "乙社区", "未报送", "林联络", "13900000000") in rows
     index = office.get(reverse("admin:index")).content.decode()
     assert "who-has-not-reported" in index
+    assert '<span>林联络</span> <a href="tel:13900000000">13900000000</a>' in index
 
 
 def test_unknown_month_is_explained(office, submitted):
