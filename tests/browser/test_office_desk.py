@@ -39,7 +39,7 @@ def test_office_returns_a_late_report_and_staff_see_the_reason(
     page.get_by_role("link", name="审核").click()
     page.get_by_label("原因").fill("活动照片与现场不符，请补充签到表照片")
     page.get_by_role("button", name="退回修改").click()
-    expect(page.locator(".messagelist")).to_contain_text("退回修改：1 份报表")
+    expect(page.locator(".messagelist")).to_contain_text("退回修改：甲社区 2021年04月。")
 
     log_in(phone, live_server, "alice", PASSWORD)
     expect(phone.get_by_text("活动照片与现场不符，请补充签到表照片")).to_be_visible()

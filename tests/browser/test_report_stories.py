@@ -274,13 +274,14 @@ def test_the_office_cannot_accept_what_changed_after_it_looked(
     expect(phone.get_by_text("报表已报送")).to_be_visible()
 
     page.get_by_role("button", name="审核通过").click()
-    expect(page.locator(".messagelist")).to_contain_text("在您打开后已有变动")
+    # The review page again, as the report is now, saying who changed it.
+    expect(page.get_by_role("alert")).to_contain_text("由 alice 重新报送，请查看后再操作")
+    expect(page.locator("#report-activities")).to_contain_text("38")
     shoot(page, "admin-review-stale-1280")
     draft.refresh_from_db()
     assert draft.state == ReportState.SUBMITTED
-    page.get_by_role("link", name="审核").click()  # opened again: what it says now
-    page.get_by_role("button", name="审核通过").click()
-    expect(page.locator(".messagelist")).to_contain_text("审核通过：1 份报表")
+    page.get_by_role("button", name="审核通过").click()  # judged on what it says now
+    expect(page.locator(".messagelist")).to_contain_text("审核通过：甲社区 2021年04月。")
     draft.refresh_from_db()
     assert draft.state == ReportState.ACCEPTED
 
