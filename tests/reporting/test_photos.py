@@ -5,13 +5,14 @@ import io
 import os
 from datetime import datetime
 
+import imagehash
 import numpy as np
 import pillow_heif
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image, ImageStat
+from PIL import Image, ImageOps, ImageStat
 
 from core.uploads import (
     MAX_EXTENSION_BYTES,
@@ -288,6 +289,120 @@ def test_a_16_bit_greyscale_png_is_not_shown_all_white():
     shown = np.asarray(display.convert("L"), dtype=float)
     assert shown.mean() == pytest.approx(source.mean() / 257, abs=2)  # 127.5 in 8-bit steps
     assert shown[:, 200].mean() == pytest.approx(source[:, 200].mean() / 257, abs=2)
+
+
+# One reduced image (issue 11): a JPEG is decoded at the scale libjpeg offers
+# (1/2, 1/4, 1/8) that lands nearest the display size, and the display copy,
+# the thumbnail and the perceptual hash are all made from it.
+
+DISPLAY_SIZES = [
+    ("12 MP JPEG: decoded at 1/2, shown as decoded", "JPEG", (4000, 3000), (2000, 1500)),
+    ("12 MP JPEG, 4032 wide: decoded at 1/2", "JPEG", (4032, 3024), (2016, 1512)),
+    ("48 MP JPEG: decoded at 1/4", "JPEG", (8000, 6000), (2000, 1500)),
+    ("8 MP JPEG: 1/2 would be under 1920, decoded whole", "JPEG", (3264, 2448), (2048, 1536)),
+    ("16 MP JPEG: 1/2 is over 2048, then resized", "JPEG", (4608, 3456), (2048, 1536)),
+    ("a panorama: 1/4, then resized", "JPEG", (12000, 3000), (2048, 512)),
+    ("a JPEG under 2048 px: kept at its size", "JPEG", (1600, 1200), (1600, 1200)),
+    ("a PNG: decoded whole, resized to 2048", "PNG", (4000, 3000), (2048, 1536)),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "fmt", "size", "shown"), DISPLAY_SIZES, ids=[d[0] for d in DISPLAY_SIZES]
+)
+def test_the_display_copy_is_at_most_2048_px_and_at_least_1920_when_larger(case, fmt, size, shown):
+    checked = check_photo(upload(encoded(Image.new("L", size, 90), fmt), "photo.bin"))
+    display = Image.open(io.BytesIO(checked.display))
+    thumbnail = Image.open(io.BytesIO(checked.thumbnail))
+    assert display.size == shown, case
+    assert (checked.width, checked.height) == size, case
+    assert max(thumbnail.size) == 400, case
+    assert thumbnail.width * shown[1] == pytest.approx(thumbnail.height * shown[0], rel=0.01)
+
+
+def quadrants(size):
+    """An RGB image of `size`: red, green, blue and yellow quarters, clockwise from top left."""
+    image = Image.new("RGB", size, (230, 30, 30))
+    width, height = size
+    image.paste((30, 200, 30), (width // 2, 0, width, height // 2))
+    image.paste((240, 220, 20), (width // 2, height // 2, width, height))
+    image.paste((30, 30, 220), (0, height // 2, width // 2, height))
+    return image
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_jpeg_decoded_reduced_is_turned_upright_as_its_exif_says(orientation):
+    """Each EXIF orientation turns the display copy as Pillow's exif_transpose turns the photo."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    data = encoded(quadrants((4000, 3000)), "JPEG", exif=exif)
+    checked = check_photo(upload(data))
+    display = Image.open(io.BytesIO(checked.display))
+    upright = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    assert display.size == (upright.width // 2, upright.height // 2)  # decoded at 1/2
+    assert (checked.width, checked.height) == upright.size
+    for x, y in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)]:
+        shown = display.getpixel((int(x * display.width), int(y * display.height)))
+        expected = upright.getpixel((int(x * upright.width), int(y * upright.height)))
+        assert max(abs(a - b) for a, b in zip(shown, expected, strict=True)) < 12, (x, y)
+
+
+def with_metadata(size):
+    """A JPEG of `size` carrying everything a phone may write: EXIF with GPS,
+    an ICC profile, XMP and a comment."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "PhoneMaker"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (24.0, 48.0, 0.0)
+    return encoded(
+        quadrants(size),
+        "JPEG",
+        exif=exif,
+        icc_profile=b"\0" * 128,
+        xmp=b"<x:xmpmeta>24.8N 118.5E</x:xmpmeta>",
+        comment=b"GPS 24.8N 118.5E",
+    )
+
+
+@pytest.mark.parametrize(
+    "size", [(4000, 3000), (3000, 2000)], ids=["decoded at 1/2", "decoded whole"]
+)
+def test_no_metadata_of_the_original_reaches_the_display_copy_or_thumbnail(size):
+    data = with_metadata(size)
+    checked = check_photo(upload(data))
+    assert checked.original == data  # the evidence keeps all of it
+    for copy in (checked.display, checked.thumbnail):
+        image = Image.open(io.BytesIO(copy))
+        assert not image.getexif()
+        assert set(image.info) <= {"jfif", "jfif_version", "jfif_unit", "jfif_density"}
+        assert b"24.8N" not in copy and b"PhoneMaker" not in copy
+
+
+def photo_like(size, seed=1):
+    """Smooth random colour fields, as a photo's large shapes (what phash looks at)."""
+    cells = np.random.default_rng(seed).integers(0, 256, (12, 16, 3), np.uint8)
+    return Image.fromarray(cells).resize(size, Image.Resampling.BICUBIC)
+
+
+def bits_apart(first, second):
+    return imagehash.hex_to_hash(first) - imagehash.hex_to_hash(second)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_perceptual_hash_is_the_pictures_at_any_size_it_is_sent(seed):
+    """Made from the thumbnail of a reduced decoding, the hash is within a few
+    of 64 bits of the hash of the whole upright photo, and of the same photo sent smaller."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = encoded(photo_like((4000, 3000), seed), "JPEG", exif=exif)
+    checked = check_photo(upload(data))
+    whole = imagehash.phash(ImageOps.exif_transpose(Image.open(io.BytesIO(data))))
+    assert bits_apart(checked.phash, str(whole)) <= 4
+    smaller = encoded(photo_like((4000, 3000), seed).resize((1200, 900)), "JPEG", exif=exif)
+    assert bits_apart(checked.phash, check_photo(upload(smaller)).phash) <= 4
+    other = check_photo(upload(encoded(photo_like((4000, 3000), seed + 10), "JPEG"))).phash
+    assert bits_apart(checked.phash, other) > 10  # another picture is far away
 
 
 LONG_EXTENSION = "photo." + "j" * 240
