@@ -142,6 +142,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache keeps a closed quarter's scores at province scale (scoring.gather), under
+# the scores' version kept in the database, so each process's local memory stays
+# right; one Redis for all (REDIS_URL, e.g. redis://127.0.0.1:6379/1) shares the work.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    try:
+        import redis  # noqa: F401 (Django's RedisCache needs it; not installed by default)
+    except ImportError:
+        raise ImproperlyConfigured("REDIS_URL is set: install the redis package.") from None
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

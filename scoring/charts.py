@@ -8,12 +8,18 @@ and its stylesheet, which the page puts in its head with the nonce
 (templates/scoring/quarter.html, ledger.html).
 """
 
+import math
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pygal.style import Style
+
+from scoring.rules import CAP
 
 STYLE = Style(
     font_family='"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif',
@@ -70,21 +76,30 @@ def _render(chart):
     return Chart(svg=mark_safe(svg), css=mark_safe("\n".join(take_apart.css)))
 
 
-def deductions_bar(scores):
-    """Deductions per community in a quarter, most first; communities at 0 left out."""
-    deducted = [s for s in scores if s.total > 0]
-    longest = max((len(s.community.name) for s in deducted), default=4)
-    chart = pygal.HorizontalBar(
-        height=max(160, 60 + 28 * len(deducted)),
-        range=(0, 5),
+def deductions_count(totals):
+    """How many communities lost 0, 1, … 5 points in a quarter (S4): six bars, whether
+    the quarter has twenty communities or twenty thousand; the table names them."""
+    counts = Counter(totals)
+    return _deductions_chart(tuple(counts.get(p, 0) for p in range(CAP + 1)), get_language())
+
+
+@lru_cache(maxsize=64)
+def _deductions_chart(counts, language):
+    """Drawn once for each distinct count and language: pygal takes tens of milliseconds."""
+    step = max(1, math.ceil(max(counts) / 4))  # whole communities, four or five lines
+    chart = pygal.Bar(
+        width=480,
+        height=320,
+        range=(0, step * 4),
+        y_labels=list(range(0, step * 4 + 1, step)),
         print_values=True,
-        truncate_label=-1,
-        margin_left=16 * longest,
-        **OPTIONS,  # CJK glyphs are wide
+        x_title=_("Points deducted"),
+        y_title=_("Communities"),
+        **OPTIONS,
     )
-    chart.title = _("Points deducted")
-    chart.x_labels = [s.community.name for s in reversed(deducted)]
-    chart.add(_("Points deducted"), [s.total for s in reversed(deducted)])
+    chart.title = _("Communities by points deducted")
+    chart.x_labels = [str(points) for points in range(CAP + 1)]
+    chart.add(_("Communities"), list(counts))
     return _render(chart)
 
 

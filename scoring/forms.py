@@ -4,15 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import WorkPoint
 
-SORTS = {
-    "rank": lambda s: (s.rank, s.community.name),
-    "community": lambda s: s.community.name,
-    "work_point": lambda s: (s.community.work_point.position, s.rank),
-    "strikes": lambda s: (-len(s.strikes), s.rank),
-}
 
+class QuarterPageForm(forms.Form):
+    """The quarter page's filter and order, and a search by name among thousands."""
 
-class QuarterFilterForm(forms.Form):
     point = forms.ModelChoiceField(
         label=_("Work point"),
         queryset=WorkPoint.objects.all(),
@@ -30,12 +25,21 @@ class QuarterFilterForm(forms.Form):
             ("strikes", _("Strikes")),
         ],
     )
+    name = forms.CharField(
+        label=_("Community"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
 
-    def apply(self, scores):
+    def select(self, ranking):
+        """The rows asked for, in the order asked for."""
         point = self.cleaned_data.get("point")
-        if point:
-            scores = [s for s in scores if s.community.work_point_id == point.pk]
-        return sorted(scores, key=SORTS[self.cleaned_data.get("sort") or "rank"])
+        return ranking.select(
+            work_point_id=point.pk if point else None,
+            name=self.cleaned_data.get("name"),
+            order=self.cleaned_data.get("sort") or "rank",
+        )
 
 
 class FindingForm(forms.Form):

@@ -118,3 +118,25 @@ class OfficialWarning(models.Model):
         if notes:
             self.notes = f"{self.notes}\n{notes}".strip()
         self.save(update_fields=["interview_held_on", "interviewed", "notes"])
+
+
+class ScoresVersion(models.Model):
+    """The scores' version, one row in the database: a cached standing (scoring.gather)
+    is read only under the version it was made with, and scoring.signals raises it on
+    every change that can alter a score. Kept here, not in the cache, so that every
+    process (each gunicorn worker, each app server) sees the same version even when
+    each keeps its own local-memory cache."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.number)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def raise_(cls):
+        if not cls.objects.update(number=models.F("number") + 1):
+            cls.objects.create(number=1)

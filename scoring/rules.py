@@ -4,12 +4,18 @@ Plain functions over plain values: no ORM, no request. `scoring.gather`
 collects the inputs from the database; these functions decide. Every rule
 checked is a line of the ledger with its rule, its month, its points (0 when
 nothing is deducted) and a reason a person can check by hand.
+
+A reason is kept as `Words` (its English msgid and its values) and put into the
+reader's language only when it is read: a province's quarter has some 80,000
+lines but few distinct reasons, each worked out once, the same in every
+language, so a quarter's lines can be cached and shared.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
 
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from reporting.periods import Quarter, deadline_passed, describe_duration, is_on_time
 
@@ -17,6 +23,44 @@ CAP = 5  # S4: 封顶5分
 TOP = 3  # W2: 前三名
 STRIKES_FOR_WARNING = 3  # W3: 累计3次
 PENDING = "S5"  # S5: not judged yet
+
+
+@dataclass(frozen=True)
+class Words:
+    """Words of a reason, said in the reader's language when read (`str()`).
+
+    `msgid` is the English text with %(name)s placeholders, listed for translation
+    with gettext_noop where it is written; `values` are its (name, value) pairs, a
+    value that is itself `Words` or a `Delay` being said too.
+    """
+
+    msgid: str
+    values: tuple = ()
+
+    def __str__(self):
+        return _say(get_language(), self)
+
+
+@dataclass(frozen=True)
+class Delay:
+    """How late a report came, said as a person checks it ("1天3小时")."""
+
+    span: timedelta
+
+    def __str__(self):
+        return describe_duration(self.span)
+
+
+@lru_cache(maxsize=65536)
+def _say(language, words):
+    """`words` in `language` (the active one): each distinct reason translated once."""
+    text = gettext(words.msgid)
+    if not words.values:
+        return text
+    return text % {
+        name: str(value) if isinstance(value, Words | Delay) else value
+        for name, value in words.values
+    }
 
 
 @dataclass(frozen=True)
@@ -49,13 +93,18 @@ class TeamInput:
 @dataclass(frozen=True)
 class Line:
     """One line of the ledger: a rule checked, its points (0 when nothing is
-    deducted) and its reason; for a month, the report it is about."""
+    deducted) and why; for a month, the report it is about."""
 
     rule: str
     month: str | None
     points: int
-    reason: str
+    why: Words
     report_id: int | None = None
+
+    @property
+    def reason(self):
+        """S4: why, in the reader's language, so the line can be checked by hand."""
+        return str(self.why)
 
     @property
     def is_pending(self):
@@ -86,8 +135,8 @@ class Assessment:
 
     @property
     def total(self):
-        """S4: the sum of the deductions, capped at 5."""
-        return min(CAP, sum(line.points for line in self.deductions))
+        """S4: the sum of the deductions (a line that deducts nothing counts 0), capped at 5."""
+        return min(CAP, sum([line.points for line in self.lines]))
 
 
 def assessed_quarters(year, duty_months):
@@ -105,56 +154,84 @@ def current_quarter(year, duty_months, today: date):
     return quarters[0] if quarters else None
 
 
+@cache
 def month_label(year, month):
     return f"{year}-{month:02d}"
 
 
+# The reasons, in English: the msgids of their Words, said in the reader's language when read.
+REPORT_NAME = gettext_noop("Report of %(year)d-%(month)d")
+FINDING = gettext_noop("%(by)s, %(on)s: %(reason)s")
+MONTH_PENDING = gettext_noop("%(name)s: deadline not passed yet")
+MONTH_FALSIFIED = gettext_noop("%(name)s found falsified (%(finding)s): deduction doubled")
+MONTH_MISSING = gettext_noop("%(name)s not submitted")
+MONTH_LATE = gettext_noop("%(name)s submitted %(delay)s late")
+MONTH_ON_TIME = gettext_noop("%(name)s submitted on time")
+TEAM_FALSIFIED = gettext_noop(
+    "Propaganda team found to exist only on paper (%(finding)s): deduction doubled"
+)
+TEAM_ESTABLISHED = gettext_noop("Propaganda team established on %(day)s")
+TEAM_LATE = gettext_noop("Propaganda team established only on %(day)s, after the quarter")
+NO_TEAM_YET = Words(gettext_noop("No propaganda team yet; the quarter is not over"))
+NO_TEAM = Words(gettext_noop("No propaganda team established"))
+
+
+# Each distinct reason is made once and shared by every line it fits.
+
+
+@cache
+def _report_name(year, month):
+    return Words(REPORT_NAME, (("year", year), ("month", month)))
+
+
+@cache
+def _month_words(msgid, year, month):
+    return Words(msgid, (("name", _report_name(year, month)),))
+
+
+@lru_cache(maxsize=4096)
 def _finding_words(finding):
-    return _("%(by)s, %(on)s: %(reason)s") % {
-        "by": finding.by,
-        "on": finding.on.isoformat(),
-        "reason": finding.reason,
-    }
+    values = (("by", finding.by), ("on", finding.on.isoformat()), ("reason", finding.reason))
+    return Words(FINDING, values)
+
+
+@lru_cache(maxsize=4096)
+def _day_words(msgid, day):
+    return Words(msgid, (("day", day),))
 
 
 def assess_month(month: MonthInput, now: datetime) -> Line:
     """S2, S3, S5 for one duty month: a line of 0, 1 or 2 points."""
-    label = month_label(month.year, month.month)
-    name = _("Report of %(year)d-%(month)d") % {"year": month.year, "month": month.month}
+    year, number, report_id = month.year, month.month, month.report_id
+    label = month_label(year, number)
     if not deadline_passed(month.late_from, now):
-        reason = _("%(name)s: deadline not passed yet") % {"name": name}
-        return Line(PENDING, label, 0, reason, month.report_id)
+        return Line(PENDING, label, 0, _month_words(MONTH_PENDING, year, number), report_id)
     if month.finding is not None:
-        reason = _("%(name)s found falsified (%(finding)s): deduction doubled") % {
-            "name": name,
-            "finding": _finding_words(month.finding),
-        }
-        return Line("S3", label, 2, reason, month.report_id)
+        values = (("name", _report_name(year, number)), ("finding", _finding_words(month.finding)))
+        return Line("S3", label, 2, Words(MONTH_FALSIFIED, values), report_id)
     if month.first_submitted_at is None:
-        return Line("S2", label, 1, _("%(name)s not submitted") % {"name": name}, month.report_id)
+        return Line("S2", label, 1, _month_words(MONTH_MISSING, year, number), report_id)
     if not is_on_time(month.first_submitted_at, month.late_from):
-        delay = describe_duration(month.first_submitted_at - month.late_from)
-        reason = _("%(name)s submitted %(delay)s late") % {"name": name, "delay": delay}
-        return Line("S2", label, 1, reason, month.report_id)
-    return Line("S2", label, 0, _("%(name)s submitted on time") % {"name": name}, month.report_id)
+        delay = Delay(month.first_submitted_at - month.late_from)
+        values = (("name", _report_name(year, number)), ("delay", delay))
+        return Line("S2", label, 1, Words(MONTH_LATE, values), report_id)
+    return Line("S2", label, 0, _month_words(MONTH_ON_TIME, year, number), report_id)
 
 
+@lru_cache(maxsize=1024)
 def assess_team(team: TeamInput, quarter: Quarter, now: datetime) -> Line:
-    """S1 and S3 for the propaganda team."""
+    """S1 and S3 for the propaganda team: one line for each distinct team and moment
+    (most communities' teams share a few dates)."""
     if team.finding is not None:
-        reason = _("Propaganda team found to exist only on paper (%(finding)s): deduction doubled")
-        return Line("S3", None, 2, reason % {"finding": _finding_words(team.finding)})
+        why = Words(TEAM_FALSIFIED, (("finding", _finding_words(team.finding)),))
+        return Line("S3", None, 2, why)
     if team.established_on is not None and team.established_on <= quarter.last_day:
-        reason = _("Propaganda team established on %(day)s") % {"day": team.established_on}
-        return Line("S1", None, 0, reason)
+        return Line("S1", None, 0, _day_words(TEAM_ESTABLISHED, team.established_on))
     if now < quarter.ends_at:
-        return Line(PENDING, None, 0, _("No propaganda team yet; the quarter is not over"))
+        return Line(PENDING, None, 0, NO_TEAM_YET)
     if team.established_on is not None:
-        reason = _("Propaganda team established only on %(day)s, after the quarter") % {
-            "day": team.established_on
-        }
-        return Line("S1", None, 1, reason)
-    return Line("S1", None, 1, _("No propaganda team established"))
+        return Line("S1", None, 1, _day_words(TEAM_LATE, team.established_on))
+    return Line("S1", None, 1, NO_TEAM)
 
 
 def assess_quarter(quarter: Quarter, months, team: TeamInput, now: datetime) -> Assessment:
@@ -163,6 +240,12 @@ def assess_quarter(quarter: Quarter, months, team: TeamInput, now: datetime) -> 
         return Assessment(assessed=False)  # S6
     lines = (assess_team(team, quarter, now), *(assess_month(m, now) for m in months))
     return Assessment(assessed=True, lines=lines)
+
+
+def quarter_closed(quarter: Quarter, late_froms, now: datetime) -> bool:
+    """S5 no longer applies: the quarter is over and every duty month's deadline
+    (`late_froms`) has passed, so its assessment changes only with its facts, not with time."""
+    return now >= quarter.ends_at and all(deadline_passed(late, now) for late in late_froms)
 
 
 def competition_ranks(totals: dict) -> dict:

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,15 +14,27 @@ from core.http import redirect_back
 from core.spreadsheets import XLSX
 from reporting.models import Finding, Plan
 from scoring import charts, rules
-from scoring.forms import FindingForm, InterviewForm, QuarterFilterForm, WarningForm
+from scoring.forms import FindingForm, InterviewForm, QuarterPageForm, WarningForm
 from scoring.gather import PlanScores
 from scoring.models import Inspection, OfficialWarning
 from scoring.xlsx import quarter_workbook
 
+# A city's communities fit on one page; a province's are read a page at a time,
+# worst first, or found by work point or by name.
+PER_PAGE = 500
+
+
+def _links(name, *args):
+    """`pk → reverse(name, args=[*args, pk])`, reversed once: a page of 500 rows links
+    every row and item, and each reverse() costs some 30 µs."""
+    marker = "2147483647"
+    head, tail = reverse(name, args=[*args, int(marker)]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
 
 def _plan_scores(quarter):
     plan = get_object_or_404(Plan, year=quarter.year)
-    scores = PlanScores(plan, timezone.now())
+    scores = PlanScores.now(plan)
     if quarter not in scores.quarters():
         raise Http404(_("This quarter has no month with a report due: it is not assessed."))
     return scores
@@ -45,22 +59,38 @@ def index(request):
 def quarter_page(request, quarter):
     require_sees_all(request.user)
     plan_scores = _plan_scores(quarter)
-    scores = plan_scores.quarter_scores(quarter)
-    form = QuarterFilterForm(request.GET or None)
-    shown = form.apply(scores) if form.is_valid() else scores
+    ranking = plan_scores.ranking(quarter)
+    form = QuarterPageForm(request.GET or None)
+    rows = form.select(ranking) if form.is_valid() else ranking.rows
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "scoring/quarter.html",
         {
             "quarter": quarter,
             "plan": plan_scores.plan,
-            "scores": shown,
+            "rows": _rows(quarter, ranking.scores(page.object_list)),
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
             "form": form,
             "at": plan_scores.at,
-            "chart": charts.deductions_bar(shown),
-            "due_count": sum(1 for s in scores if s.warning_outstanding),
+            "chart": charts.deductions_count(ranking.totals(rows)),
+            "due_count": ranking.due_count,
         },
     )
+
+
+def _rows(quarter, scores):
+    """Each score shown, with the link to its ledger and its items with their reports'."""
+    ledger, report = _links("scoring:ledger", quarter), _links("report")
+    return [
+        (
+            score,
+            ledger(score.place.pk),
+            [(line, report(line.report_id) if line.report_id else "") for line in score.items],
+        )
+        for score in scores
+    ]
 
 
 @login_required
@@ -97,7 +127,7 @@ def ledger(request, quarter, pk):
     community = get_object_or_404(Community.objects.select_related("work_point"), pk=pk)
     require_view(request.user, community)
     plan_scores = _plan_scores(quarter)
-    score = next(s for s in plan_scores.quarter_scores(quarter) if s.community.pk == pk)
+    score = plan_scores.score_of(quarter, pk)
     team = PropagandaTeam.objects.filter(community=community).first()
     return render(
         request,
@@ -109,7 +139,7 @@ def ledger(request, quarter, pk):
             "score": score,
             "community": community,
             "at": plan_scores.at,
-            "chart": charts.trend_line(plan_scores.trend(community)),
+            "chart": charts.trend_line(plan_scores.trend(pk)),
             "team": team,
             "team_finding": team and Finding.objects.active().filter(team=team).first(),
             "finding_form": FindingForm(),
@@ -135,7 +165,7 @@ def our_ledger(request):
 def inspection(request, pk):
     require_sees_all(request.user)
     inspection = get_object_or_404(Inspection.objects.select_related("plan"), pk=pk)
-    rows = PlanScores(inspection.plan, timezone.now()).inspection_scores(inspection)
+    rows = PlanScores.now(inspection.plan).inspection_scores(inspection)
     return render(request, "scoring/inspection.html", {"inspection": inspection, "rows": rows})
 
 
@@ -145,7 +175,7 @@ def issue_warning(request, quarter, pk):
     """W3: record the warning due to a community with three strikes."""
     require_office(request.user)
     plan_scores = _plan_scores(quarter)
-    score = next((s for s in plan_scores.quarter_scores(quarter) if s.community.pk == pk), None)
+    score = plan_scores.score_of(quarter, pk)
     if score is None:
         raise Http404
     form = WarningForm(request.POST)
