@@ -1,47 +1,38 @@
-"""Excel columns (in Chinese) for the communities and their teams, with django-import-export."""
+"""Excel columns (in Chinese) for the communities and their teams (core.spreadsheets.Column).
 
-from django.db.models import Count, Prefetch
-from import_export import fields, resources
+The name stays that of the django-import-export resource it replaced (the admin's
+`export_resource_class`).
+"""
+
+from django.db.models import Count, OuterRef, Subquery
 
 from communities.models import TeamMember
-from core.spreadsheets import number
+from core.spreadsheets import Column, ExportedList
 
 
-class CommunityResource(resources.Resource):
-    name = fields.Field(attribute="name", column_name="社区")
-    work_point = fields.Field(attribute="work_point__name", column_name="工作点")
-    established_on = fields.Field(column_name="宣讲队伍成立日期")
-    member_count = fields.Field(attribute="member_count", column_name="队伍人数", widget=number())
-    contact = fields.Field(column_name="工作群联系人")
-    phone = fields.Field(column_name="联系电话")
+def text(value):
+    """A cell with nothing to say is empty: no team, no work-group contact."""
+    return "" if value is None else value
 
-    @classmethod
-    def rows(cls, queryset):
+
+class CommunityResource(ExportedList):
+    @staticmethod
+    def columns():
         return (
-            queryset.select_related("work_point", "team")
-            .annotate(member_count=Count("team__members"))
-            .prefetch_related(
-                Prefetch(
-                    "team__members",
-                    TeamMember.objects.filter(is_group_contact=True),
-                    to_attr="contacts",
-                )
-            )
+            Column("社区", "name"),
+            Column("工作点", "work_point__name"),
+            Column("宣讲队伍成立日期", "team__established_on"),
+            Column("队伍人数", "member_count"),
+            Column("工作群联系人", "contact_name", value=text),
+            Column("联系电话", "contact_phone", value=text),
         )
 
-    def dehydrate_established_on(self, community):
-        team = getattr(community, "team", None)
-        return team.established_on if team else None
-
-    def _contact(self, community):
-        team = getattr(community, "team", None)
-        contacts = getattr(team, "contacts", []) if team else []
-        return contacts[0] if contacts else None
-
-    def dehydrate_contact(self, community):
-        contact = self._contact(community)
-        return contact.name if contact else ""
-
-    def dehydrate_phone(self, community):
-        contact = self._contact(community)
-        return contact.phone if contact else ""
+    @staticmethod
+    def rows(queryset):
+        # The team's one work-group contact, if it has named one.
+        contact = TeamMember.objects.filter(team=OuterRef("team"), is_group_contact=True)
+        return queryset.annotate(
+            member_count=Count("team__members"),
+            contact_name=Subquery(contact.values("name")[:1]),
+            contact_phone=Subquery(contact.values("phone")[:1]),
+        )

@@ -2,12 +2,16 @@
 
 Text people typed never breaks a file nor becomes a formula: every value goes
 through `safe` (control characters, which openpyxl refuses, are removed), and
-a string that starts with "=" is marked as text. Numbers stay numbers. Lists
-are written in openpyxl's write-only mode to a temporary file, so 100,000 rows
-never sit in memory at once; their column widths come from the first rows
-(`SAMPLE_ROWS`), and a longer text further down wraps in its cell, in a row
-tall enough for it: LibreOffice prints a row without a height one line tall,
-cutting the rest of the text off.
+a string that starts with "=" is marked as text. Numbers stay numbers.
+
+The office's lists (`export_list`) are read from the database as values: one
+values_list of what their columns (`Column`) read, each column converting its
+own, with no model instance built for a row (100,000 rows of instances cost
+more than writing the file). Lists are written in openpyxl's write-only mode to
+a temporary file, so 100,000 rows never sit in memory at once; their column
+widths come from the first rows (`SAMPLE_ROWS`), and a longer text further
+down wraps in its cell, in a row tall enough for it: LibreOffice prints a row
+without a height one line tall, cutting the rest of the text off.
 
 A list prints as a ruled table: LibreOffice prints no gridlines, and without
 them a number set to the right of its cell ran into the next column's text
@@ -20,13 +24,14 @@ import tempfile
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from itertools import chain, islice
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import FileResponse
 from django.utils import timezone
-from import_export import widgets
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -44,6 +49,7 @@ HEADING = Font(name=FONT, bold=True, size=14)
 # the cell's margins above and below.
 LINE_PT, PADDING_PT = 16, 6
 SAMPLE_ROWS = 500  # rows held back to measure the columns before anything is written
+CHUNK_ROWS = 2000  # rows fetched from the database at a time
 MIN_WIDTH, MAX_WIDTH = 6, 50  # in character widths, a CJK character counting two
 LANDSCAPE_FROM = 7  # columns: more than six do not fit across an upright A4 page
 
@@ -84,7 +90,10 @@ KINDS = {
 
 def safe(value):
     """A value as a sheet may hold it: text without control characters, the rest as it is."""
-    return without_control_characters(value) if isinstance(value, str) else value
+    # A control character is never printable: most text needs no search for one.
+    if not isinstance(value, str) or value.isprintable():
+        return value
+    return without_control_characters(value)
 
 
 def cell(sheet, value, font=None):
@@ -118,42 +127,64 @@ def value_kind(value, wrap=False):
     return "wrapped" if wrap else "text"
 
 
+def kinds_of(values, wraps):
+    """value_kind of each of a row's `values`; a value whose own type is in KINDS (most
+    of them) takes one look-up."""
+    return [
+        KINDS.get(type(value)) or value_kind(value, wrap)
+        for value, wrap in zip(values, wraps, strict=True)
+    ]
+
+
 class TableCells:
     """A write-only sheet's table rows, every cell ruled and aligned for its kind of value.
 
     Styling a new cell for each of 100,000 rows x 10 columns would look each style up in
     the workbook again every time; instead each column keeps one styled cell per kind of
-    value (TABLE_STYLES) and row height, made once and given each row's value just before
-    the row is appended. That is safe because write-only mode writes a row out as it is
-    appended, before the next row's values are set.
+    value (TABLE_STYLES) and vertical alignment (a row of one line, a row made taller by
+    wrapped text), made once and given each row's value just before the row is appended.
+    That is safe because write-only mode writes a row out as it is appended, before the
+    next row's values are set.
     """
 
-    def __init__(self, sheet):
+    def __init__(self, sheet, columns):
         self.sheet = sheet
-        self.cells = {}  # (column, kind, vertical alignment): cell
+        # For each vertical alignment, each column's cells by kind.
+        self.cells = {vertical: [{} for _ in range(columns)] for vertical in ("center", "top")}
 
     def header(self, headers):
-        return [self.holding(column, "header", "center", h) for column, h in enumerate(headers)]
-
-    def row(self, values, wraps):
-        vertical = "top" if any(wraps) else "center"
+        cells = self.cells["center"]
         return [
-            self.holding(column, value_kind(value, wrap), vertical, value)
-            for column, (value, wrap) in enumerate(zip(values, wraps, strict=True))
+            self.holding(cells[column].get("header") or self.styled(column, "header", "center"), h)
+            for column, h in enumerate(headers)
         ]
 
-    def holding(self, column, kind, vertical, value):
-        written = self.cells.get((column, kind, vertical))
-        if written is None:
-            written = self.cells[column, kind, vertical] = WriteOnlyCell(self.sheet)
-            font, _horizontal, _wrapped, number_format = TABLE_STYLES[kind]
-            written.border, written.alignment = RULED, ALIGNMENTS[kind, vertical]
-            if font:
-                written.font = font
-            if number_format:
-                written.number_format = number_format
-        written.value = safe(value)
-        return as_typed(written)
+    def row(self, values, wraps):
+        vertical = "top" if True in wraps else "center"
+        cells, kinds = self.cells[vertical], kinds_of(values, wraps)
+        return [
+            self.holding(cells[column].get(kind) or self.styled(column, kind, vertical), value)
+            for column, (kind, value) in enumerate(zip(kinds, values, strict=True))
+        ]
+
+    def holding(self, written, value):
+        """`written` given `value`, safe; text stays text."""
+        if isinstance(value, str):
+            written.value = safe(value)
+            return as_typed(written)
+        written.value = value
+        return written
+
+    def styled(self, column, kind, vertical):
+        """The cell of `column` for values of `kind` in a row aligned `vertical`, made once."""
+        written = self.cells[vertical][column][kind] = WriteOnlyCell(self.sheet)
+        font, _horizontal, _wrapped, number_format = TABLE_STYLES[kind]
+        written.border, written.alignment = RULED, ALIGNMENTS[kind, vertical]
+        if font:
+            written.font = font
+        if number_format:
+            written.number_format = number_format
+        return written
 
 
 def display_width(value):
@@ -164,9 +195,15 @@ def display_width(value):
         return 16  # 2021-04-10 09:30 (DATETIME_FORMAT)
     if isinstance(value, date):
         return 10
-    lines = str(value).split("\n")
+    return text_width(str(value))
+
+
+@lru_cache(maxsize=4096)  # a list repeats its names and places on row after row
+def text_width(text):
+    """display_width of a text."""
     return max(
-        sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in lines
+        sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+        for line in text.split("\n")
     )
 
 
@@ -210,11 +247,6 @@ def print_setup(sheet, columns, header_row):
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
-def number():
-    """A django-import-export column whose numbers stay numbers in the sheet, not text."""
-    return widgets.IntegerWidget(coerce_to_string=False)
-
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -248,14 +280,14 @@ def write_rows(headers, rows, title, heading):
     sheet.sheet_format.defaultRowHeight, sheet.sheet_format.customHeight = ROW_PT, True
     sheet.row_dimensions[1].height = HEADING_PT
     sheet.append([cell(sheet, heading, font=HEADING)])
-    table = TableCells(sheet)
+    table = TableCells(sheet, len(headers))
     # Rows with wrapped text get their height (LibreOffice leaves them one line tall);
     # each is set before its row is written and dropped after it: memory stays bounded.
     sheet.row_dimensions[2].height = text_height(headers, widths)
     sheet.append(table.header(headers))
     for number, row in enumerate(chain(sample, rows), start=3):
         wraps = [needs_wrap(value, width) for value, width in zip(row, widths, strict=True)]
-        tall = any(wraps)
+        tall = True in wraps
         if tall:
             sheet.row_dimensions[number].height = text_height(row, widths)
         sheet.append(table.row(row, wraps))
@@ -273,11 +305,58 @@ def exported_at():
     return f"导出时间：{now:%Y-%m-%d %H:%M}（北京时间）"
 
 
-def export_resource(resource, queryset, title="Sheet1", heading=None):
-    """A django-import-export resource's rows, streamed from the database.
+class Column:
+    """One column of a list: its header, what it reads from the database (`reads`:
+    values_list lookups, such as "report__community__name"), and `value`, the function
+    that makes the cell's value of what it read; without one, the cell holds the one
+    value read, as it is."""
+
+    def __init__(self, header, *reads, value=None):
+        self.header, self.reads, self.value = header, reads, value
+
+    def reader(self, lookups):
+        """The function from a row of values_list(*lookups) to this column's cell."""
+        places = [lookups.index(read) for read in self.reads]
+        take, convert = itemgetter(*places), self.value
+        if convert is None:
+            return take
+        if len(places) == 1:
+            return lambda row: convert(take(row))
+        return lambda row: convert(*take(row))
+
+
+class ExportedList:
+    """A list the office exports (导出Excel, core.admin.ExcelExportMixin).
+
+    `columns()` is called for each export, so that a label is translated into the
+    language of the request once, not once a row; `rows(queryset)` is the queryset
+    with everything the columns read (annotations) in the list's order.
+    """
+
+    @staticmethod
+    def columns():
+        raise NotImplementedError
+
+    @staticmethod
+    def rows(queryset):
+        return queryset
+
+
+def table_values(columns, queryset):
+    """Each row of `queryset` as the cells of `columns`: one values_list of everything
+    they read, streamed from the database, each column converting its own."""
+    lookups = list(dict.fromkeys(read for column in columns for read in column.reads))
+    readers = [column.reader(lookups) for column in columns]
+    for row in queryset.values_list(*lookups).iterator(chunk_size=CHUNK_ROWS):
+        yield [read(row) for read in readers]
+
+
+def export_list(exported, queryset, title="Sheet1", heading=None):
+    """The list `exported` (an ExportedList) of `queryset`, as an .xlsx temporary file.
 
     The heading defaults to the title and the time of the export.
     """
-    rows = (resource.export_resource(obj) for obj in queryset.iterator(chunk_size=2000))
+    columns = exported.columns()
+    rows = table_values(columns, exported.rows(queryset))
     heading = heading or f"{title}　{exported_at()}"
-    return write_rows(resource.get_export_headers(), rows, title, heading)
+    return write_rows([column.header for column in columns], rows, title, heading)
