@@ -121,6 +121,47 @@ def timed(work, runs, warmup=1):
     return statistics.median(seconds), queries, result
 
 
+def measure_page(client, url, runs):
+    """A GET of `url`: the median wall-clock and CPU seconds of `runs` of them after a
+    first one, and of one of them its queries, their seconds (the session's COMMIT
+    among them: on SQLite it waits for the disk) and the page's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def view():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    view()
+    # Counted here, not as timed() does: each request empties the connection's query log.
+    with CaptureQueriesContext(connection) as captured:
+        response = view()
+    done = captured.captured_queries  # now: the next request empties the log it reads
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        view()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return {
+        "wall": statistics.median(walls),
+        "cpu": statistics.median(cpus),
+        "queries": len(done),
+        "sql": sum(float(query["time"]) for query in done),
+        "commit": sum(float(query["time"]) for query in done if query["sql"] == "COMMIT"),
+        "kb": len(response.content) // 1024,
+    }
+
+
+def page_detail(measured, size):
+    seconds = {key: amount(measured[key], "s") for key in ("cpu", "sql", "commit")}
+    return (
+        f"CPU {seconds['cpu']}, SQL {seconds['sql']} (COMMIT {seconds['commit']}), "
+        f"{measured['queries']} queries, {measured['kb']} KB, {size} communities"
+    )
+
+
 def verdict(name, measured, goal, unit="s", detail=""):
     """Print the line for one goal (measured ≤ goal); remember a miss."""
     shown, target = amount(measured, unit), amount(goal, unit)

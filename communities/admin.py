@@ -55,6 +55,8 @@ class TeamMemberInline(admin.TabularInline):
 class PropagandaTeamAdmin(AuditedAdmin):
     list_display = ("community", "established_on")
     list_select_related = ("community",)
+    # Found by typing its name: a list of every community was a 0.9 MB page in a province.
+    autocomplete_fields = ("community",)
     inlines = (TeamMemberInline,)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.access import desk_open_to
 from communities.second_factor import needs_second_factor, second_factor_url
-from reporting.missing import latest_due_month, missing_reports
+from reporting.missing import first_missing, latest_due_month
 from reporting.models import Plan
 from reporting.months import choose_year
 from reporting.review import awaiting_review
@@ -33,13 +33,27 @@ class LuoshanAdminSite(admin.AdminSite):
             return redirect(second_factor_url(request.user, next_url))
         return super().login(request, extra_context)
 
+    # The first page lists this many of the reports awaiting review and of the
+    # communities owing the month due, and counts them all: a province has thousands.
+    LISTED = 12
+
     def index(self, request, extra_context=None):
         due = latest_due_month(timezone.now())
         year = choose_year(Plan.objects.all(), "", timezone.localdate())
+        missing, missing_count = first_missing(*due, self.LISTED) if due else ([], 0)
+        # The longest waiting found without their communities and plans (joined for
+        # every submitted report of a province, they cost more than the rest of the
+        # page), then read with them. (Counted in the same pass, with a window, they
+        # would all be sorted, not only the first few: slower.)
+        waiting = awaiting_review()
+        first = list(waiting.values_list("pk", flat=True)[: self.LISTED])
         context = {
             "due": due,
-            "missing": missing_reports(*due) if due else [],
+            "missing": missing,
+            "missing_count": missing_count,
             "plan_missing_year": year.this_year if year.this_year_missing else None,
-            "awaiting_review": list(awaiting_review()),
+            "awaiting_review": list(waiting.filter(pk__in=first)),
+            "awaiting_count": waiting.count(),
+            "listed": self.LISTED,
         }
         return super().index(request, {**context, **(extra_context or {})})

@@ -5,12 +5,15 @@ reporting/review.py (accept, return, falsified).
 """
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, ChangeList
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.access import may_review
+from communities.models import Community
 from core.admin import (
     AuditedAdmin,
     EvidenceAdmin,
@@ -54,6 +57,130 @@ class TimelinessFilter(admin.SimpleListFilter):
         if self.value() == "missing":
             return queryset.not_submitted()
         return queryset
+
+
+class MonthFilter(admin.SimpleListFilter):
+    """月份: the months the plans have a report due, found without reading every row
+    for the months it holds (Django's own filter of a field's values does)."""
+
+    title = gettext_lazy("month")
+    parameter_name = month_path = "month"  # from the listed model to the report's month
+
+    def lookups(self, request, model_admin):
+        months = sorted({month for plan in Plan.objects.all() for month in plan.months()})
+        return [(month, _("Month %(month)d") % {"month": month}) for month in months]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{self.month_path: int(value)})
+
+
+class ActivityMonthFilter(MonthFilter):
+    parameter_name = month_path = "report__month"
+
+
+class AwaitingReviewFilter(admin.SimpleListFilter):
+    """待审核, as the desk's first page counts them (reporting.review.awaiting_review)."""
+
+    title = gettext_lazy("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return (("waiting", _("Awaiting review")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(pk__in=review.awaiting_review().values("pk"))
+        return queryset
+
+
+class CommunityFilter(admin.SimpleListFilter):
+    """社区, found by typing part of its name: a province has 20,000 communities, too
+    many to list (a 1.5 MB page) or to scroll through on a phone.
+
+    The typed words alone filter the list by community name; under the box, the
+    first communities whose name contains them, each a link to its rows alone.
+    """
+
+    title = gettext_lazy("community")
+    parameter_name = "community"
+    name_parameter = "community_name"
+    community_path = "community"  # from the listed model to its community
+    template = "admin/reporting/community_filter.html"
+    MATCHES = 10  # the communities offered under the box
+    LONGEST = Community._meta.get_field("name").max_length
+
+    def __init__(self, request, params, model, model_admin):
+        # Before Django's own __init__, which asks lookups() for the choices.
+        self.typed = params.pop(self.name_parameter, [""])[-1].strip()[: self.LONGEST]
+        self.more_match = False
+        super().__init__(request, params, model, model_admin)
+        if self.typed:
+            self.used_parameters[self.name_parameter] = self.typed
+        # What the box's form sends again besides the name: the list's other filters,
+        # its search and its order (not its page, nor its error flag).
+        dropped = {*self.expected_parameters(), PAGE_VAR, ERROR_FLAG}
+        self.kept = [(name, value) for name, value in request.GET.items() if name not in dropped]
+
+    def has_output(self):
+        return True  # the box, even before anything is typed
+
+    def expected_parameters(self):
+        return [self.parameter_name, self.name_parameter]
+
+    def chosen_pk(self):
+        value = self.value() or ""
+        return int(value) if value.isdigit() else None
+
+    def lookups(self, request, model_admin):
+        """The chosen community, and those whose name contains what was typed (MATCHES
+        at most: typing more of the name finds the others)."""
+        found = []
+        if self.typed:
+            found = list(
+                Community.objects.filter(name__icontains=self.typed)
+                .order_by("name")
+                .values_list("pk", "name")[: self.MATCHES + 1]
+            )
+            self.more_match = len(found) > self.MATCHES
+            found = found[: self.MATCHES]
+        chosen = self.chosen_pk()
+        if chosen is not None and chosen not in {pk for pk, _name in found}:
+            found = [*Community.objects.filter(pk=chosen).values_list("pk", "name"), *found]
+        return found
+
+    def queryset(self, request, queryset):
+        if self.value() is not None:
+            chosen = self.chosen_pk()
+            if chosen is None:  # not a community's number: none of them
+                return queryset.none()
+            return queryset.filter(**{f"{self.community_path}_id": chosen})
+        if self.typed:
+            return queryset.filter(**{f"{self.community_path}__name__icontains": self.typed})
+        return queryset
+
+    def choices(self, changelist):
+        """All, then each community offered; a choice keeps the typed words, so the
+        others stay offered."""
+        yield {
+            "selected": self.value() is None and not self.typed,
+            "query_string": changelist.get_query_string(remove=self.expected_parameters()),
+            "display": _("All"),
+        }
+        for pk, name in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(pk),
+                "query_string": changelist.get_query_string({self.parameter_name: pk}),
+                "display": name,
+            }
+
+
+class ActivityCommunityFilter(CommunityFilter):
+    community_path = "report__community"
 
 
 class ActivityInline(EvidenceMixin, admin.StackedInline):
@@ -101,6 +228,25 @@ class ReportEventInline(EvidenceMixin, admin.TabularInline):
     fields = readonly_fields = ("at", "action", "actor", "note")
 
 
+class ReportChangeList(ChangeList):
+    """The list's page of reports, each with `is_falsified` (M6), asked for the rows of
+    the page alone: asked in the list's query, it is worked out for every report the
+    filters let through (a province's month: 20,000) before the page is cut."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        page = list(self.result_list)
+        falsified = set(
+            MonthlyReport.objects.filter(pk__in=[report.pk for report in page])
+            .with_falsified()
+            .filter(is_falsified=True)
+            .values_list("pk", flat=True)
+        )
+        for report in page:
+            report.is_falsified = report.pk in falsified
+        self.result_list = page
+
+
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(ExcelExportMixin, EvidenceAdmin):
     """Filed by communities or imported from the old sheets; judged here."""
@@ -115,7 +261,15 @@ class MonthlyReportAdmin(ExcelExportMixin, EvidenceAdmin):
         "submitted_by",
         "falsified",
     )
-    list_filter = ("plan", "month", "community__work_point", "state", TimelinessFilter, "community")
+    list_filter = (
+        "plan",
+        MonthFilter,
+        "community__work_point",
+        "state",
+        AwaitingReviewFilter,
+        TimelinessFilter,
+        CommunityFilter,
+    )
     list_select_related = ("community__work_point", "plan", "submitted_by")
     search_fields = ("community__name", "return_reason")
     readonly_fields = (
@@ -136,8 +290,19 @@ class MonthlyReportAdmin(ExcelExportMixin, EvidenceAdmin):
     export_resource_class = MonthlyReportResource
     export_title = "报表"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_falsified()
+    def get_changelist(self, request, **kwargs):
+        return ReportChangeList
+
+    def action_checkbox(self, report):
+        """Django's check box of a row, written out: its form widget, rendered through a
+        template for each of a hundred rows, took as long as the rest of a row."""
+        label = format_html(_("Select this object for an action - {}"), str(report))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            report.pk,
+            label,
+        )
 
     def has_change_permission(self, request, obj=None):
         """Nobody edits a report here; its content changes only through its transitions."""
@@ -230,8 +395,18 @@ class MonthlyReportAdmin(ExcelExportMixin, EvidenceAdmin):
 @admin.register(Activity)
 class ActivityAdmin(ExcelExportMixin, EvidenceAdmin):
     list_display = ("report", "position", "held_at", "place", "form", "participants", "caption")
-    list_filter = ("report__plan", "report__month", "report__community__work_point", "form")
+    list_filter = (
+        "report__plan",
+        ActivityMonthFilter,
+        "report__community__work_point",
+        ActivityCommunityFilter,
+        "form",
+    )
     list_select_related = ("report__community", "report__plan")
+    # The latest entered first: read backwards along the primary key, a page is found
+    # at once at any size; Activity's own order (序号 within a report) sorted every
+    # activity of the province, or of its month, to show the first hundred.
+    ordering = ("-pk",)
     search_fields = ("place", "caption", "report__community__name")
     change_list_template = "admin/reporting/activity/change_list.html"
     export_resource_class = ActivityResource

@@ -124,3 +124,75 @@ def test_the_index_links_to_the_import_of_old_sheets_whatever_month_is_due(
     links = text[text.index('id="desk-links"') :].split("</div>", 1)[0]
     assert f'href="{reverse("admin:reporting_monthlyreport_import")}">导入旧报表</a>' in links
     assert f'href="{reverse("scoring:index")}">季度考评</a>' in links
+
+
+# A province: the first page lists a few and counts them all, in the same queries.
+
+
+def test_the_index_lists_the_twelve_longest_waiting_and_counts_them_all(
+    office, people, plan, places
+):
+    """待审核 at a province's size: the 12 longest waiting, how many wait in all, and a
+    link to the report list of them all."""
+    from communities.models import Community
+
+    reports = []
+    for n in range(14):
+        community = Community.objects.create(name=f"社区{n:02d}", work_point=places["point"])
+        reports.append(_submitted(plan, community, people["office"], 14 - n))
+    text = office.get(reverse("admin:index")).content.decode()
+    awaiting = _awaiting(text)
+    assert awaiting.count("<li>") == 12
+    links = [reverse("admin:reporting_monthlyreport_review", args=[r.pk]) for r in reports]
+    assert all(link in awaiting for link in links[:12])
+    assert not any(link in awaiting for link in links[12:])
+    assert "共 14 份报表待审核，此处列出等待最久的 12 份。" in awaiting
+    every = f'href="{reverse("admin:reporting_monthlyreport_changelist")}?review=waiting"'
+    assert every in awaiting
+
+
+def _owing(text):
+    return text[text.index('id="who-has-not-reported"') :].split('id="desk-links"', 1)[0]
+
+
+def test_the_index_counts_every_community_owing_the_month_due_and_lists_twelve(
+    office, people, plan, places
+):
+    """The month due (the plan's last, long past): every one of the 15 owes it."""
+    from communities.models import Community
+
+    for n in range(12):
+        Community.objects.create(name=f"社区{n:02d}", work_point=places["point"])
+    owing = _owing(office.get(reverse("admin:index")).content.decode())
+    assert owing.count("<tr><td>") == 12
+    assert "共15个社区本月报表未按时报送或待重报。" in owing
+    assert "此处只列出前12个" in owing
+
+
+def test_the_index_takes_as_many_queries_for_20_communities_as_for_2(office, people, plan, places):
+    """Waiting reports, communities owing the month due, contacts: 2 of each, then 20."""
+    from communities.models import Community, PropagandaTeam, TeamMember
+
+    def grow(first, size):
+        for n in range(first, size):
+            community = Community.objects.create(name=f"社区{n:02d}", work_point=places["point"])
+            _submitted(plan, community, people["office"], n % 5)
+            team = PropagandaTeam.objects.create(community=community, established_on="2021-03-01")
+            TeamMember.objects.create(
+                team=team, name=f"联络{n}", phone="13900000000", is_group_contact=True
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = office.get(reverse("admin:index"))
+        context = response.context
+        return len(captured), context["awaiting_count"], context["missing_count"]
+
+    grow(0, 2)
+    office.get(reverse("admin:index"))
+    few, waiting, owing = queries()
+    assert (waiting, owing) == (2, 5)
+    grow(2, 20)
+    many, waiting, owing = queries()
+    assert (waiting, owing) == (20, 23)
+    assert many == few
