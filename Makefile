@@ -67,9 +67,12 @@ check-deploy: $(INSTALLED)
 	DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-0123456789 \
 	  DJANGO_ALLOWED_HOSTS=fanzha.example.gov.cn $(MANAGE) check --deploy --fail-level WARNING
 
+# Each goal of issue 11, measured on a synthetic city or province (bench/README.md):
+# SQLite under bench/out/, or PostgreSQL when DATABASE_URL is set. Exits 1 on a miss.
+BENCH_SCRIPTS := score_quarter quarter_page photo_pipeline export_activities export_month staff_pages admin_pages deadline_day
 bench: $(INSTALLED)
-	$(BIN)/python bench/photos.py
-	$(BIN)/python bench/export_activities.py
+	@status=0; for script in $(BENCH_SCRIPTS); do \
+	  $(BIN)/python -m bench.$$script || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles media db.sqlite3

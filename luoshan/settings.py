@@ -262,6 +262,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # A password is changed after this many days, and at the first login after the
 # office set it (communities.middleware).
 PASSWORD_MAX_AGE_DAYS = env_int("DJANGO_PASSWORD_MAX_AGE_DAYS", 90)
+# Argon2id (argon2-cffi; Django's parameters: 100 MiB, 2 passes) costs no more CPU per
+# login here than PBKDF2 or scrypt and is the hardest to attack with GPUs (README, 部署).
+# The others still check older hashes, and a login rehashes them with Argon2id.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 # A session ends after this long without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 30) * 60

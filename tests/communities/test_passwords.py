@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from communities.models import PasswordRecord
 from communities.passwords import require_new_password
+from luoshan import settings as portal_settings
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,39 @@ def test_a_password_older_than_90_days_must_be_changed(client, people):
         assert "您的密码已使用超过90天，请先修改密码再继续使用。" in page
         # Logging out stays open.
         assert client.post(reverse("logout")).status_code == 302
+
+
+# Hashing (README, 部署): Argon2id first, chosen by measurement; the suite itself hashes
+# with MD5 for speed (tests/conftest.py), so these tests put the portal's list back.
+PORTAL_HASHERS = portal_settings.PASSWORD_HASHERS
+
+
+def test_new_passwords_are_hashed_with_argon2id(settings, people):
+    settings.PASSWORD_HASHERS = PORTAL_HASHERS
+    assert PORTAL_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    alice = people["alice"]
+    alice.set_password("Luoshan#2021go")
+    alice.save()
+    assert alice.password.startswith("argon2$argon2id$")
+    assert alice.check_password("Luoshan#2021go")
+
+
+def test_an_old_pbkdf2_password_still_logs_in_and_is_rehashed(client, settings, people):
+    """A hash made with Django's PBKDF2 before the change still opens the portal, and
+    the login stores the password as Argon2id; the rehashed password logs in too."""
+    settings.PASSWORD_HASHERS = PORTAL_HASHERS
+    alice = people["alice"]
+    alice.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    alice.save()
+
+    assert (
+        client.post(reverse("login"), {"username": "alice", "password": PASSWORD}).status_code
+        == 302
+    )
+    alice.refresh_from_db()
+    assert alice.password.startswith("argon2$argon2id$")
+    client.logout()
+    assert (
+        client.post(reverse("login"), {"username": "alice", "password": PASSWORD}).status_code
+        == 302
+    )
