@@ -5,16 +5,18 @@ visits arriving at 3 and at 5 a second, each logging in (Argon2id), opening page
 uploading a 2 MB photo and submitting, on SQLite and on PostgreSQL.
 
 - Sync workers, one more than the cores. The work is CPU (hashing a password,
-  decoding a photo, rendering a page): three sync workers kept every page's p95
-  under 0.5 s at 5 visits a second on SQLite, where five sync workers did a little
-  worse and gthread (2 workers × 4 threads) went past 1 s, its threads taking turns
-  at each process's GIL. A slow phone never holds a worker: nginx reads the whole
-  request before passing it on (its default `proxy_request_buffering on`).
-- A sync worker is killed when one request takes longer than `timeout`. 120 s
-  covers the longest the portal does: a save sent without JavaScript with nginx's
-  200 MB of photos (about 40 s of decoding on an idle core, 20 MB each at most),
-  or the admin's largest Excel export (about a minute), and leaves a margin for a
-  busy machine. A restart lets running requests finish for as long.
+  decoding a photo, rendering a page): at 5 visits a second on SQLite the worst
+  p95 was 0.53 s with three sync workers, 0.62 s with five, and 1.85 s with gthread
+  (2 workers × 4 threads, taking turns at each process's GIL). A slow phone never
+  holds a worker: nginx reads the whole request before passing it on (its default
+  `proxy_request_buffering on`).
+- A sync worker is killed when one request takes longer than `timeout`. Behind
+  nginx an upload reaches gunicorn whole, however slow the phone's link, so what
+  takes time is the work: 120 s covers the longest request the portal has, a save
+  sent without JavaScript carrying nginx's 200 MB of photos (27 HEIC photos, the
+  slowest to decode: about 40 s on an idle core), twice over for a busy machine;
+  the admin's largest Excel export takes about 15 s. A restart lets running
+  requests finish for as long (`graceful_timeout`).
 """
 
 import os
