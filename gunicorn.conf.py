@@ -1,13 +1,14 @@
 """gunicorn's settings for the portal: `.venv/bin/gunicorn`, run in the checkout, reads them.
 
 Chosen by measurement on the 2-core server with bench/deadline_day.py (README, 部署):
-visits arriving at 3 and at 5 a second, each logging in (Argon2id), opening pages,
+visits arriving at 3, 4 and 5 a second, each logging in (Argon2id), opening pages,
 uploading a 2 MB photo and submitting, on SQLite and on PostgreSQL.
 
 - Sync workers, one more than the cores. The work is CPU (hashing a password,
-  decoding a photo, rendering a page): at 5 visits a second on SQLite the worst
-  p95 was 0.53 s with three sync workers, 0.62 s with five, and 1.85 s with gthread
-  (2 workers × 4 threads, taking turns at each process's GIL). A slow phone never
+  decoding a photo, rendering a page): the worst p95 with three sync workers, five,
+  and gthread (2 workers × 4 threads, taking turns at each process's GIL) was, at 5
+  visits a second on SQLite, 0.53 s, 0.62 s and 1.85 s; at 4 a second on PostgreSQL
+  (its server on the same cores), 0.22 s, 0.39 s and 0.27 s. A slow phone never
   holds a worker: nginx reads the whole request before passing it on (its default
   `proxy_request_buffering on`).
 - A sync worker is killed when one request takes longer than `timeout`. Behind

@@ -428,7 +428,8 @@ def main():
         results = json.loads((work / "results.json").read_text())
         print(f"gunicorn: {workers(logs / 'gunicorn.log')}", flush=True)
         report(results, cpu, engine, load, work / "media")
-        print(f"logs: {logs}", flush=True)
+        if not common.quick:
+            print(f"gunicorn's and locust's logs: {logs}", flush=True)
     finally:
         drop()
         shutil.rmtree(work, ignore_errors=True)
