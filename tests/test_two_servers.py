@@ -49,6 +49,7 @@ import dj_database_url
 import pytest
 from django.conf import settings
 from PIL import Image
+from urllib3.filepost import encode_multipart_formdata
 
 pytestmark = pytest.mark.slow
 
@@ -250,7 +251,7 @@ class Browser:
         """POST `fields` (name, value) as a browser does: urlencoded, or multipart when a
         value is a file, (file name, bytes, content type)."""
         if any(isinstance(value, tuple) for _name, value in fields):
-            body, content_type = _multipart(fields)
+            body, content_type = encode_multipart_formdata(fields)
         else:
             body, content_type = urlencode(fields).encode(), "application/x-www-form-urlencoded"
         sent = {"Host": SITE, "Origin": f"http://{SITE}", "Content-Type": content_type}
@@ -264,25 +265,6 @@ class Browser:
         except HTTPError as error:
             with error:
                 return Response(error.code, error.headers, error.read())
-
-
-def _multipart(fields):
-    boundary = uuid4().hex
-    body = bytearray()
-    for name, value in fields:
-        body += f"--{boundary}\r\n".encode()
-        if isinstance(value, tuple):
-            filename, content, content_type = value
-            body += (
-                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                f"Content-Type: {content_type}\r\n\r\n"
-            ).encode()
-            body += content
-        else:
-            body += f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}'.encode()
-        body += b"\r\n"
-    body += f"--{boundary}--\r\n".encode()
-    return bytes(body), f"multipart/form-data; boundary={boundary}"
 
 
 class Form:

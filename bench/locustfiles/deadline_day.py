@@ -28,13 +28,13 @@ import json
 import os
 import re
 import time
-import uuid
 from html.parser import HTMLParser
 
 import gevent
 from gevent.pool import Group
 from locust import FastHttpUser, User, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
+from urllib3.filepost import encode_multipart_formdata
 
 PLAN = json.loads(open(os.environ["DEADLINE_DAY_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 PHOTO = open(PLAN["photo"], "rb").read()  # noqa: SIM115
@@ -162,7 +162,7 @@ class Session:
 
         # The page's script sends the photo the moment it is picked (static/js/report.js).
         photo = numbered(PHOTO, f"deadline day visit {n} {username}")
-        body, content_type = multipart(
+        body, content_type = encode_multipart_formdata(
             [
                 ("photo", (f"IMG_{n:04d}.jpg", photo, "image/jpeg")),
                 ("version", form.value("version")),
@@ -217,7 +217,9 @@ class Session:
                 raise Failed(kind)
 
     def send(self, path, kind, fields, expect):
-        body, content_type = multipart(list(fields.items() if isinstance(fields, dict) else fields))
+        body, content_type = encode_multipart_formdata(
+            list(fields.items() if isinstance(fields, dict) else fields)
+        )
         with self.client.post(
             path,
             name=kind,
@@ -237,27 +239,6 @@ def numbered(jpeg, text):
     another file, the same picture."""
     comment = text.encode()
     return jpeg[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + jpeg[2:]
-
-
-def multipart(fields):
-    """`fields` (name, value) as a browser posts a form; a value (file name, bytes,
-    content type) is a file."""
-    boundary = uuid.uuid4().hex
-    body = bytearray()
-    for name, value in fields:
-        body += f"--{boundary}\r\n".encode()
-        if isinstance(value, tuple):
-            filename, content, content_type = value
-            body += (
-                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                f"Content-Type: {content_type}\r\n\r\n"
-            ).encode()
-            body += content
-        else:
-            body += f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}'.encode()
-        body += b"\r\n"
-    body += f"--{boundary}--\r\n".encode()
-    return bytes(body), f"multipart/form-data; boundary={boundary}"
 
 
 def csrf_token(html):
