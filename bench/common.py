@@ -89,9 +89,12 @@ def database_url(communities):
 
 
 def create_postgres_database(url, name):
+    """Create the bench's database, connected to the server's maintenance database
+    (the one DATABASE_URL names need not exist yet)."""
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as connection:
+    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if exists.fetchone() is None:
             connection.execute(f'CREATE DATABASE "{name}"')

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "communities",
     "reporting",
     "scoring",
+    "evidence",
     "luoshan.apps.LuoshanConfig",
 ]
 
@@ -210,6 +211,16 @@ FILE_UPLOAD_HANDLERS = [
 ]
 PHOTO_MAX_BYTES = 20 * 1024 * 1024
 PHOTOS_PER_ACTIVITY = 9
+
+# The evidence checks (evidence.checks): what raises a flag for the office.
+# Two photos are the same picture when their perceptual hashes differ in at most
+# this many of 64 bits (the measured rates are in docs/rules.md).
+EVIDENCE_PHOTO_MAX_DISTANCE = env_int("EVIDENCE_PHOTO_MAX_DISTANCE", 10)
+# A photo taken more than this many days from its activity's date (Asia/Shanghai).
+EVIDENCE_PHOTO_DATE_DAYS = env_int("EVIDENCE_PHOTO_DATE_DAYS", 3)
+# A caption or place repeated elsewhere counts from this many characters (without
+# digits, spaces and punctuation): "反诈宣传" repeated is no evidence.
+EVIDENCE_TEXT_MIN_CHARS = env_int("EVIDENCE_TEXT_MIN_CHARS", 10)
 
 # The audit trail is read, never rewritten: no "revert" from the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

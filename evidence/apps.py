@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvidenceConfig(AppConfig):
+    name = "evidence"
+    verbose_name = _("Evidence checks")
+
+    def ready(self):
+        from evidence import signals  # noqa: F401 (connects the receivers)

@@ -1,0 +1,179 @@
+"""Evidence of falsification the portal finds by itself: flags for the office.
+
+A flag is a reason to look, never a deduction (M6): only the office's finding
+(reporting.Finding) changes a score. Flags are computed when a report is
+received (evidence.checks) and can be computed again for a month by command.
+
+Each flag sits on the report it throws doubt on. A reused photo or caption is
+a pair: the flag sits on the later of the two (the later month; in one month,
+the later upload) and names the earlier one as `other_photo` or
+`other_activity`. A flag the office dismissed stays dismissed, with its reason
+in the history, however often the checks run again.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.text import refuse_control_characters
+from evidence import hashing
+from reporting.models import Activity, ActivityPhoto, MonthlyReport
+
+
+class PhotoHash(models.Model):
+    """A photo's perceptual hash cut into indexed bands (evidence.hashing), so that
+    the photos near a new one are looked up, not scanned. One row per photo of an
+    activity, made when the photo is saved."""
+
+    photo = models.OneToOneField(
+        ActivityPhoto,
+        models.CASCADE,
+        primary_key=True,
+        related_name="hash_bands",
+        verbose_name=_("photo"),
+    )
+    value = models.BigIntegerField(_("perceptual hash (signed 64-bit)"))
+    band0 = models.PositiveIntegerField(db_index=True)
+    band1 = models.PositiveIntegerField(db_index=True)
+    band2 = models.PositiveIntegerField(db_index=True)
+    band3 = models.PositiveIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("photo hash")
+        verbose_name_plural = _("photo hashes")
+
+    def __str__(self):
+        return self.photo.phash
+
+    @classmethod
+    def of(cls, photo):
+        """The (unsaved) row for `photo`, from its stored phash."""
+        return cls(photo=photo, **hashing.columns(photo.phash))
+
+
+class FlagKind(models.TextChoices):
+    # In the order of seriousness: a month's page lists them so.
+    PHOTO_REUSED = "photo_reused", _("Photo reused")
+    CAPTION_REUSED = "caption_reused", _("Caption or place reused")
+    PHOTO_DATE_MISMATCH = "photo_date_mismatch", _("Photo taken on another date")
+    PHOTO_NO_METADATA = "photo_no_metadata", _("Photo without a capture time")
+
+
+SERIOUSNESS = {kind: rank for rank, kind in enumerate(FlagKind.values)}
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self):
+        """Not dismissed by the office."""
+        return self.filter(dismissed_at__isnull=True)
+
+    def most_serious_first(self):
+        rank = models.Case(
+            *(models.When(kind=kind, then=rank) for kind, rank in SERIOUSNESS.items()),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(seriousness=rank).order_by(
+            "seriousness", models.F("distance").asc(nulls_last=True), "-days", "pk"
+        )
+
+
+class Flag(models.Model):
+    """One piece of evidence against one report, for the office to judge."""
+
+    # What makes a flag the same flag when the checks run again:
+    # "photo_reused:<photo>:<other photo>", "photo_date_mismatch:<photo>", ….
+    key = models.CharField(_("key"), max_length=80, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=24, choices=FlagKind.choices)
+    report = models.ForeignKey(
+        MonthlyReport, models.CASCADE, related_name="evidence_flags", verbose_name=_("report")
+    )
+    activity = models.ForeignKey(
+        Activity, models.CASCADE, related_name="evidence_flags", verbose_name=_("activity")
+    )
+    photo = models.ForeignKey(
+        ActivityPhoto,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence_flags",
+        verbose_name=_("photo"),
+    )
+    # photo_reused: the earlier photo this one matches.
+    other_photo = models.ForeignKey(
+        ActivityPhoto,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("matching photo"),
+    )
+    # caption_reused: the earlier activity whose caption or place this one repeats.
+    other_activity = models.ForeignKey(
+        Activity,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("matching activity"),
+    )
+    # photo_reused: bits of the perceptual hash that differ (0 to 64).
+    distance = models.PositiveSmallIntegerField(_("distance"), null=True, blank=True)
+    # photo_reused: the two originals are byte for byte the same file (SHA-256).
+    identical = models.BooleanField(_("identical file"), default=False)
+    # photo_date_mismatch: capture date minus the activity's date, in days (Asia/Shanghai).
+    days = models.IntegerField(_("days apart"), null=True, blank=True)
+    # photo_date_mismatch: taken after the report was submitted.
+    after_submission = models.BooleanField(_("taken after submission"), default=False)
+    # caption_reused: which texts are repeated.
+    same_caption = models.BooleanField(_("same caption"), default=False)
+    same_place = models.BooleanField(_("same place"), default=False)
+    detected_at = models.DateTimeField(_("detected at"), default=timezone.now)
+    dismissed_at = models.DateTimeField(_("dismissed at"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+    dismissal_reason = models.TextField(_("reason for dismissal"), blank=True)
+
+    objects = FlagQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("pk",)
+        verbose_name = _("evidence flag")
+        verbose_name_plural = _("evidence flags")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.report}"
+
+    @property
+    def is_open(self):
+        return self.dismissed_at is None
+
+    def dismiss(self, by, reason, at=None):
+        """The office judged the flag harmless, and says why; it stays dismissed."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("Please write why the flag is dismissed."), code="no_reason")
+        refuse_control_characters(reason)
+        fields = {
+            "dismissed_by": by,
+            "dismissed_at": at or timezone.now(),
+            "dismissal_reason": reason,
+        }
+        with transaction.atomic():
+            locked = Flag.objects.select_for_update().get(pk=self.pk)
+            if not locked.is_open:
+                raise ValidationError(_("This flag was already dismissed."), code="dismissed")
+            for name, value in fields.items():
+                setattr(locked, name, value)
+            locked.save(update_fields=list(fields))
+        for name, value in fields.items():
+            setattr(self, name, value)
