@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from core.text import refuse_control_characters
 from evidence import hashing
+from reporting import periods
 from reporting.models import Activity, ActivityPhoto, MonthlyReport
 
 
@@ -69,6 +70,19 @@ class FlagQuerySet(models.QuerySet):
     def open(self):
         """Not dismissed by the office."""
         return self.filter(dismissed_at__isnull=True)
+
+    def with_context(self):
+        """Everything `Flag.detail` and the pages name, in the same query."""
+        return self.select_related(
+            "report__community__work_point",
+            "report__plan",
+            "activity",
+            "photo",
+            "other_photo__activity__report__community",
+            "other_photo__activity__report__plan",
+            "other_activity__report__community",
+            "other_activity__report__plan",
+        )
 
     def most_serious_first(self):
         rank = models.Case(
@@ -156,6 +170,57 @@ class Flag(models.Model):
     @property
     def is_open(self):
         return self.dismissed_at is None
+
+    @property
+    def other_report(self):
+        """The report of the earlier photo or activity this flag matches, if any."""
+        other = self.other_photo.activity if self.other_photo_id else self.other_activity
+        return other.report if other is not None else None
+
+    @property
+    def detail(self):
+        """The evidence in one sentence, as the office and the command line read it."""
+        if self.kind == FlagKind.PHOTO_REUSED:
+            words = {
+                "report": self.other_report,
+                "n": self.other_photo.activity.position,
+                "name": self.other_photo.original_name,
+                "distance": self.distance,
+            }
+            if self.identical:
+                return (
+                    _("The same file as photo “%(name)s” of activity %(n)d in %(report)s.") % words
+                )
+            return (
+                _(
+                    "The same picture as photo “%(name)s” of activity %(n)d in %(report)s "
+                    "(perceptual hashes %(distance)d of 64 bits apart)."
+                )
+                % words
+            )
+        if self.kind == FlagKind.CAPTION_REUSED:
+            words = {"report": self.other_report, "n": self.other_activity.position}
+            if self.same_caption and self.same_place:
+                return _("The same caption and place as activity %(n)d in %(report)s.") % words
+            if self.same_caption:
+                return _("The same caption as activity %(n)d in %(report)s.") % words
+            return _("The same place as activity %(n)d in %(report)s.") % words
+        if self.kind == FlagKind.PHOTO_DATE_MISMATCH:
+            words = {
+                "taken": f"{periods.local(self.photo.taken_at):%Y-%m-%d %H:%M}",
+                "held": f"{periods.local(self.activity.held_at):%Y-%m-%d}",
+                "days": abs(self.days or 0),
+            }
+            if self.after_submission:
+                return (
+                    _("Taken at %(taken)s, after the report was submitted (activity on %(held)s).")
+                    % words
+                )
+            return _("Taken at %(taken)s, %(days)d days from the activity on %(held)s.") % words
+        return _(
+            "The photo carries no capture time (a screenshot, an edited copy, or a "
+            "phone that strips it)."
+        )
 
     def dismiss(self, by, reason, at=None):
         """The office judged the flag harmless, and says why; it stays dismissed."""
