@@ -17,8 +17,10 @@ one (a plan for its year is made if the city has none). The leadership's account
 gets the same password and reloads the 2021Q2 quarter page throughout. The load is
 locust, headless, in a process of its own: bench/locustfiles/deadline_day.py, whose
 docstring says how the visits arrive (an open model) and what each one does. The
-photo is a 12 MP JPEG of about 2 MB made here; each visit sends it with a comment
-of its own, so that every photo is a file of its own.
+photos are 12 MP JPEGs of about 2 MB made here, PICTURES different pictures; each
+visit sends one of them with a comment of its own, so that every photo is a file of
+its own, and each picture comes back every PICTURES visits, as a reused photo
+would (the evidence checks run on each submission).
 
 Beside the verdicts: one password check by each of Django's hashers (the median of
 --runs, before the load), and what gunicorn's processes, locust and the whole machine
@@ -56,6 +58,7 @@ PAGE_GOAL, UPLOAD_GOAL = 1.0, 3.0
 PASSWORD = "Deadline-day-1st"  # noqa: S105 (the bench's own accounts, in a copy of the city)
 CORES = os.cpu_count()
 GRACE = 60  # seconds the last visits may take after the last one arrived
+PICTURES = 24  # different pictures among the visits' photos (about 0.4 s each to make)
 READY_SECONDS = 60
 LOCUSTFILE = common.ROOT / "bench" / "locustfiles" / "deadline_day.py"
 
@@ -181,23 +184,32 @@ def password_checks():
     print(f"password check: {', '.join(figures)}; the settings hash with {first}", flush=True)
 
 
-def phone_photo():
-    """A 12 MP JPEG of about 2 MB, the same every run: gradients of light and sensor noise."""
+def phone_photos(count):
+    """`count` 12 MP JPEGs of about 2 MB, the same every run: gradients of light and
+    sensor noise, each with its own pattern of lighter and darker patches, so that the
+    evidence checks (docs/rules.md E2) see `count` different pictures, not one picture
+    sent by every community."""
     import numpy as np
     from PIL import Image
 
     height, width = 3000, 4000
     y = np.linspace(0, 1, height, dtype=np.float32)[:, None]
     x = np.linspace(0, 1, width, dtype=np.float32)[None, :]
-    rgb = np.empty((height, width, 3), np.float32)
-    rgb[..., 0] = 90 + 100 * x + 20 * np.sin(40 * y)
-    rgb[..., 1] = 120 + 60 * y + 20 * np.sin(30 * x + 10 * y)
-    rgb[..., 2] = 170 - 80 * x * y
-    noise = np.random.default_rng(2021).normal(0, 8, (600, 800, 3)).astype(np.float32)
-    rgb += np.tile(noise, (5, 5, 1))
-    out = io.BytesIO()
-    Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=85)
-    return out.getvalue()
+    base = np.empty((height, width, 3), np.float32)
+    base[..., 0] = 90 + 100 * x + 20 * np.sin(40 * y)
+    base[..., 1] = 120 + 60 * y + 20 * np.sin(30 * x + 10 * y)
+    base[..., 2] = 170 - 80 * x * y
+    rng = np.random.default_rng(2021)
+    base += np.tile(rng.normal(0, 8, (600, 800, 3)).astype(np.float32), (5, 5, 1))
+    photos = []
+    for _ in range(count):
+        patches = rng.choice((-35.0, 35.0), (4, 4)).astype(np.float32)
+        light = np.kron(patches, np.ones((height // 4, width // 4), np.float32))
+        out = io.BytesIO()
+        rgb = np.clip(base + light[..., None], 0, 255).astype(np.uint8)
+        Image.fromarray(rgb).save(out, "JPEG", quality=85)
+        photos.append(out.getvalue())
+    return photos
 
 
 def free_port():
@@ -397,14 +409,16 @@ def main():
         password_checks()
         database_url, drop = copy_of_the_city(work)
         plan = prepare(round(args.rate * args.seconds))
-        photo = work / "photo.jpg"
-        photo.write_bytes(phone_photo())
+        photos = []
+        for n, data in enumerate(phone_photos(2 if common.quick else PICTURES)):
+            photos.append(str(work / f"photo-{n}.jpg"))
+            Path(photos[-1]).write_bytes(data)
         plan.update(
             password=PASSWORD,
             quarter="/scores/2021Q2/",
             rate=args.rate,
             grace=GRACE,
-            photo=str(photo),
+            photos=photos,
             results=str(work / "results.json"),
         )
         plan_path = work / "plan.json"

@@ -55,6 +55,43 @@ class PhotoHash(models.Model):
         return cls(photo=photo, **hashing.columns(photo.phash))
 
 
+class TextKey(models.Model):
+    """A received activity's caption or place as a digest of its letters
+    (evidence.texts), so that the activities repeating it are found through an
+    index instead of by reading every caption.
+
+    Why a table: Activity has no normalised column, normalising in the
+    database (NFKC, Unicode categories) is not something SQLite and PostgreSQL
+    can do alike, and reading 200,000 captions and places into Python on each
+    submission takes 2.6 s (bench/evidence_check.py). So the checks write one
+    row per text of each activity when its report is received (and again on
+    each resubmission), and a lookup is `digest IN (…)` on an index, whatever
+    the number of activities. The texts compared are those as received: what
+    a returned report changes counts from its resubmission on. A report whose
+    check failed has no rows until `evidence_flags YYYY-MM --recheck`.
+    """
+
+    class Field(models.TextChoices):
+        CAPTION = "caption", _("photo caption")
+        PLACE = "place", _("place")
+
+    activity = models.ForeignKey(
+        Activity, models.CASCADE, related_name="text_keys", verbose_name=_("activity")
+    )
+    field = models.CharField(_("field"), max_length=8, choices=Field.choices)
+    digest = models.BigIntegerField(_("digest of the text"), db_index=True)
+
+    class Meta:
+        verbose_name = _("text key")
+        verbose_name_plural = _("text keys")
+        constraints = [
+            models.UniqueConstraint(fields=("activity", "field"), name="one_text_key_per_field")
+        ]
+
+    def __str__(self):
+        return f"{self.get_field_display()} {self.digest:x}"
+
+
 class FlagKind(models.TextChoices):
     # In the order of seriousness: a month's page lists them so.
     PHOTO_REUSED = "photo_reused", _("Photo reused")
@@ -70,6 +107,19 @@ class FlagQuerySet(models.QuerySet):
     def open(self):
         """Not dismissed by the office."""
         return self.filter(dismissed_at__isnull=True)
+
+    def of_month(self, year, month):
+        """The flags on the reports of one month (a pair's flag is on its later report)."""
+        return self.filter(report__plan__year=year, report__month=month)
+
+    def involving(self, report, photo_ids, activity_ids):
+        """Every flag `report` takes part in: its own, and the pairs whose earlier side
+        is one of its photos or activities (`photo_ids`, `activity_ids`)."""
+        return self.filter(
+            models.Q(report=report)
+            | models.Q(other_photo__in=photo_ids)
+            | models.Q(other_activity__in=activity_ids)
+        )
 
     def with_context(self):
         """Everything `Flag.detail` and the pages name, in the same query."""

@@ -221,6 +221,8 @@ EVIDENCE_PHOTO_DATE_DAYS = env_int("EVIDENCE_PHOTO_DATE_DAYS", 3)
 # A caption or place repeated elsewhere counts from this many characters (without
 # digits, spaces and punctuation): "反诈宣传" repeated is no evidence.
 EVIDENCE_TEXT_MIN_CHARS = env_int("EVIDENCE_TEXT_MIN_CHARS", 10)
+# A text more than this many communities have used is common wording, no evidence.
+EVIDENCE_TEXT_COMMON_COMMUNITIES = env_int("EVIDENCE_TEXT_COMMON_COMMUNITIES", 3)
 
 # The audit trail is read, never rewritten: no "revert" from the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

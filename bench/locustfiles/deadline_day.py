@@ -2,7 +2,7 @@
 
 Run by bench/deadline_day.py (`locust -f bench/locustfiles/deadline_day.py --headless`),
 which names its plan in DEADLINE_DAY_PLAN (JSON: the accounts, the month to file,
-the rate, the photo) and reads back the file the plan names as `results`.
+the rate, the photos) and reads back the file the plan names as `results`.
 
 An open arrival model. Locust's users are closed loops: each one waits for its
 answer before its next request, so a slow server slows the load down and hides
@@ -17,7 +17,8 @@ uploads it at once and shows its thumbnail), fill in the card and submit. Meanwh
 Every request is timed by locust (its `request` event) and written to the results
 with its kind and its error, if any; so is each visit's outcome: the photo the
 server acknowledged (201, its id, the SHA-256 of the bytes sent: each visit sends
-the one JPEG with its own comment segment, so each photo is a different file) and
+one of the plan's pictures, in turn, with its own comment segment, so each photo is
+a different file) and
 the submission it acknowledged (the redirect after 报送, then the page saying so).
 bench/deadline_day.py checks those against the database.
 """
@@ -29,6 +30,7 @@ import os
 import re
 import time
 from html.parser import HTMLParser
+from pathlib import Path
 
 import gevent
 from gevent.pool import Group
@@ -37,7 +39,7 @@ from locust.contrib.fasthttp import FastHttpSession
 from urllib3.filepost import encode_multipart_formdata
 
 PLAN = json.loads(open(os.environ["DEADLINE_DAY_PLAN"], encoding="utf-8").read())  # noqa: SIM115
-PHOTO = open(PLAN["photo"], "rb").read()  # noqa: SIM115
+PHOTOS = [Path(name).read_bytes() for name in PLAN["photos"]]
 RELOAD_SECONDS = 2
 TIMEOUT = 60  # seconds a request may take before it counts as failed
 requests, visits = [], []
@@ -161,7 +163,7 @@ class Session:
         form = report_form(self.page(report_url, "report", 'id="report-form"'))
 
         # The page's script sends the photo the moment it is picked (static/js/report.js).
-        photo = numbered(PHOTO, f"deadline day visit {n} {username}")
+        photo = numbered(PHOTOS[n % len(PHOTOS)], f"deadline day visit {n} {username}")
         body, content_type = encode_multipart_formdata(
             [
                 ("photo", (f"IMG_{n:04d}.jpg", photo, "image/jpeg")),
