@@ -1,17 +1,29 @@
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from communities.access import own_community_id, require_office, require_sees_all, require_view
+from communities.access import (
+    own_community_id,
+    require_office,
+    require_sees_all,
+    require_view,
+    viewer_of,
+)
 from communities.models import Community, PropagandaTeam
 from core.http import redirect_back
 from core.spreadsheets import XLSX
+from evidence.models import SERIOUSNESS, Flag, FlagKind
 from reporting.models import Finding, Plan
 from scoring import charts, rules
 from scoring.forms import FindingForm, InterviewForm, QuarterPageForm, WarningForm
@@ -63,13 +75,15 @@ def quarter_page(request, quarter):
     form = QuarterPageForm(request.GET or None)
     rows = form.select(ranking) if form.is_valid() else ranking.rows
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    scores = ranking.scores(page.object_list)
+    badges = _flag_badges(plan_scores.plan, quarter, scores)
     return render(
         request,
         "scoring/quarter.html",
         {
             "quarter": quarter,
             "plan": plan_scores.plan,
-            "rows": _rows(quarter, ranking.scores(page.object_list)),
+            "rows": _rows(quarter, scores, badges),
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number),
             "form": form,
@@ -80,17 +94,102 @@ def quarter_page(request, quarter):
     )
 
 
-def _rows(quarter, scores):
-    """Each score shown, with the link to its ledger and its items with their reports'."""
+def _rows(quarter, scores, badges):
+    """Each score shown, with the link to its ledger, and its items with their reports' links
+    and their months' flags; then the months that have flags but no item (on time: E1 shows
+    a suspicious on-time report before any finding)."""
     ledger, report = _links("scoring:ledger", quarter), _links("report")
-    return [
-        (
-            score,
-            ledger(score.place.pk),
-            [(line, report(line.report_id) if line.report_id else "") for line in score.items],
-        )
-        for score in scores
+
+    def shown(lines):
+        return [
+            (line, report(line.report_id) if line.report_id else "", badges.get(line.report_id))
+            for line in lines
+        ]
+
+    rows = []
+    for score in scores:
+        items, flagged = score.items, ()
+        if badges:
+            listed = {line.report_id for line in items}
+            flagged = [
+                line
+                for line in score.assessment.lines
+                if line.report_id in badges and line.report_id not in listed
+            ]
+        rows.append((score, ledger(score.place.pk), shown(items), shown(flagged)))
+    return rows
+
+
+@dataclass(frozen=True)
+class FlagBadge:
+    """E1: a month's open flags as the score pages show them beside it: "疑点 2", and the
+    kinds in words (its title, and read out by screen readers)."""
+
+    label: str
+    kinds: str
+
+
+def _badge(counts):
+    """The badge of one report's open flags, `counts` being (kind, how many) pairs."""
+    counts = sorted(counts, key=lambda pair: SERIOUSNESS[pair[0]])
+    names = [
+        str(FlagKind(kind).label)
+        if n == 1
+        else _("%(kind)s (%(n)d)") % {"kind": FlagKind(kind).label, "n": n}
+        for kind, n in counts
     ]
+    total = sum(n for _kind, n in counts)
+    return FlagBadge(
+        label=ngettext("%(n)d flag", "%(n)d flags", total) % {"n": total},
+        kinds=_("Open flags: %(kinds)s") % {"kinds": pgettext("list separator", ", ").join(names)},
+    )
+
+
+def _flag_badges(plan, quarter, scores):
+    """E1: the open flags on the quarter's reports of the communities shown, by report.
+
+    Flags change no score (E1) and change apart from the scores, so they are never part
+    of the (cached) standing: one query of counts, for the page's communities only."""
+    if not scores:
+        return {}
+    rows = (
+        Flag.objects.open()
+        .filter(
+            report__plan=plan,
+            report__month__in=quarter.months,
+            report__community_id__in=[score.place.pk for score in scores],
+        )
+        .order_by()
+        .values_list("report_id", "kind")
+        .annotate(n=Count("pk"))
+    )
+    counts = defaultdict(list)
+    for report_id, kind, n in rows:
+        counts[report_id].append((kind, n))
+    return {report_id: _badge(pairs) for report_id, pairs in counts.items()}
+
+
+def _ledger_lines(user, plan, quarter, community, score):
+    """Each line of the ledger with its month's open flags, most serious first, and their
+    badge: for the office and leadership only (E1), whom the flags are for."""
+    lines = score.assessment.lines if score else ()
+    flags = defaultdict(list)
+    if viewer_of(user).sees_all:
+        found = (
+            Flag.objects.open()
+            .filter(
+                report__plan=plan, report__community=community, report__month__in=quarter.months
+            )
+            .with_context()
+            .most_serious_first()
+        )
+        for flag in found:
+            flags[flag.report_id].append(flag)
+    badges = {
+        report_id: _badge(Counter(flag.kind for flag in month).items())
+        for report_id, month in flags.items()
+    }
+    return [(line, flags.get(line.report_id, ()), badges.get(line.report_id)) for line in lines]
 
 
 @login_required
@@ -129,6 +228,7 @@ def ledger(request, quarter, pk):
     plan_scores = _plan_scores(quarter)
     score = plan_scores.score_of(quarter, pk)
     team = PropagandaTeam.objects.filter(community=community).first()
+    lines = _ledger_lines(request.user, plan_scores.plan, quarter, community, score)
     return render(
         request,
         "scoring/ledger.html",
@@ -137,6 +237,8 @@ def ledger(request, quarter, pk):
             "quarters": plan_scores.quarters(),
             "plan": plan_scores.plan,
             "score": score,
+            "lines": lines,
+            "flagged": any(flags for _line, flags, _badge in lines),
             "community": community,
             "at": plan_scores.at,
             "chart": charts.trend_line(plan_scores.trend(pk)),

@@ -19,9 +19,10 @@ from tests.scoring.conftest import AFTER_Q2
 pytestmark = pytest.mark.django_db
 QUARTER = reverse("scoring:quarter", args=["2021Q2"])
 # Session, user, role, plan; the scores' facts; the work points (twice: the scores and
-# the filter's choices) and the warnings; the session saved in a transaction.
-QUARTER_QUERIES = 17
-CACHED_QUARTER_QUERIES = 12  # the facts from the cache, read under the version in the database
+# the filter's choices) and the warnings; the open evidence flags of the page's communities
+# (one query, never cached with the scores: E1); the session saved in a transaction.
+QUARTER_QUERIES = 18
+CACHED_QUARTER_QUERIES = 13  # the facts from the cache, read under the version in the database
 
 
 @pytest.fixture(autouse=True)
@@ -83,8 +84,9 @@ def test_the_cached_quarter_page_reads_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_ledger_reads_a_fixed_number_of_queries(client, people, plan, places, q2, size):
-    """The quarter's facts, the year's other months for the trend, the team and its finding."""
+    """The quarter's facts, the year's other months for the trend, the team and its finding,
+    the community's open evidence flags (E1: the office sees them)."""
     grow_to(size, plan, places, people)
     client.force_login(people["office"])
     url = reverse("scoring:ledger", args=["2021Q2", places["b"].pk])
-    assert queries(client, url) == 19
+    assert queries(client, url) == 20

@@ -3,6 +3,11 @@
 Run as often as you like: what exists is left as it is. The communities are
 samples (their names say so); the six work points are the real ones and come
 from a migration.
+
+Every photo is a picture of its own, taken (EXIF) on its activity's day, and every
+community's places carry its name, so the evidence checks (E2–E4, docs/rules.md)
+flag nothing honest: only the few cases planted around April 2021 for the office
+to find (PLANTED_MONTH and the constants beside it).
 """
 
 import base64
@@ -17,8 +22,9 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from communities.models import (
     Assignment,
@@ -30,10 +36,12 @@ from communities.models import (
     WorkPoint,
 )
 from communities.second_factor import new_recovery_codes
+from evidence import hashing
+from evidence.checks import check_month
 from reporting import periods
 from reporting.models import Activity, ActivityForm, ActivityPhoto, Finding, MonthlyReport, Plan
 from reporting.periods import LOCAL, Quarter
-from reporting.photos import check_photo
+from reporting.photos import EXIF_DATETIME_ORIGINAL, EXIF_IFD, TIFF_DATETIME, check_photo
 from scoring.gather import PlanScores
 from scoring.models import Inspection, InspectionResult, OfficialWarning
 
@@ -81,6 +89,27 @@ OUTCOMES = (
 )
 OFFICE_REASONS = ("照片与活动内容不符，请补充现场照片", "参加人数与签到表不一致，请核实")
 
+# The evidence planted for the office to find (E2–E4), by community number (1 to 13, in
+# the order above) and month, each on the report's first activity and its first photo;
+# every report named here is received (OUTCOMES), none a draft.
+PLANTED_MONTH = 4
+# E2: 12's April report (on time) holds a copy, byte for byte, of 2's April photo.
+COPIED_PHOTO = (2, 12)
+# E2: 9's May report holds its own April photo, halved and saved again at another JPEG
+# quality by an app that stamps its own time (the May activity's), so only the picture tells.
+RESIZED_PHOTO = 9
+RESIZED_QUALITY = 60
+# E3: 13's April photo was taken a year before its activity.
+YEAR_OLD_PHOTO = 13
+# E4: 11's April caption (submitted late) repeats 2's (on time) word for word.
+COPIED_CAPTION = (2, 11)
+PLANTED_CAPTION = "组织居民观看反诈宣传片，讲解冒充客服退款诈骗典型案例"
+# An honest photo is drawn again until its perceptual hash is this many bits further from
+# every photo drawn before than the checks' threshold (E2): none is taken for another.
+DISTINCT_MARGIN_BITS = 6
+PHOTO_SIZE = (960, 720)
+BANNERS = ((245, 245, 240), (200, 30, 40), (250, 220, 90), (30, 90, 170))
+
 
 class Command(BaseCommand):
     help = "Load demo work points' communities, accounts, teams and 2021 reports (demo only)."
@@ -93,14 +122,19 @@ class Command(BaseCommand):
             )
         self.rng = random.Random(2021)
         self.font_path = next((p for p in CJK_FONTS if Path(p).exists()), None)
+        self.distinct_bits = settings.EVIDENCE_PHOTO_MAX_DISTANCE + DISTINCT_MARGIN_BITS
+        self.hashes = [
+            hashing.as_number(phash)
+            for phash in ActivityPhoto.objects.values_list("phash", flat=True)
+        ]
         with transaction.atomic():
-            plan, _ = Plan.objects.get_or_create(
+            plan, _created = Plan.objects.get_or_create(
                 year=2021, defaults={"duty_months": [4, 5, 6, 7, 8, 9, 10], "deadline_day": 1}
             )
             office = self._user("zzb", "综治办 吴春生", Role.OFFICE)
             self.desk_codes = self._second_factor(office)
             self._user("leader", "领导小组 蔡北京", Role.LEADERSHIP)
-            communities = self._communities()
+            communities = self.communities = self._communities()
             for number, community in enumerate(communities, start=1):
                 staff = self._user(
                     f"sq{number:02d}", f"{community.name}工作人员", Role.COMMUNITY_STAFF
@@ -110,6 +144,11 @@ class Command(BaseCommand):
                 for month in plan.months():
                     self._report(plan, month, number, community, staff, office)
             self._findings_and_inspections(plan, communities, office)
+        # The checks run on commit of each submission; run here too, they also flag
+        # what was seeded inside an outer transaction (the tests'). They keep what they
+        # found before: running them again adds nothing.
+        for month in plan.months():
+            check_month(plan.year, month)
         self._print_accounts(len(communities))
 
     def _second_factor(self, office):
@@ -138,7 +177,7 @@ class Command(BaseCommand):
             head = self._user(f"dz{point.position}", f"{point.name}点长", Role.WORK_POINT_HEAD)
             Assignment.objects.get_or_create(user=head, defaults={"work_point": point})
             for position, name in enumerate(COMMUNITIES.get(point.name, ()), start=1):
-                community, _ = Community.objects.get_or_create(
+                community, _created = Community.objects.get_or_create(
                     name=name + SAMPLE, defaults={"work_point": point, "position": position}
                 )
                 communities.append(community)
@@ -174,24 +213,31 @@ class Command(BaseCommand):
             return
         start = datetime(plan.year, month, 1, tzinfo=LOCAL)
         report = MonthlyReport.start(community.pk, plan, month, by=staff)
+        # E4: a community's places carry its name (its own hall every month is honest,
+        # another's is not); a short caption ("集中宣讲现场") repeats everywhere and is
+        # no evidence.
+        short_name = community.name.removesuffix(SAMPLE).removesuffix("社区")
         for index in range(self.rng.choice((1, 1, 2, 3))):
             held_at = start + timedelta(days=3 + index * 8, hours=9 + index)
             form = self.rng.choice([f for f in ActivityForm if f != ActivityForm.OTHER])
+            planted = index == 0 and month == PLANTED_MONTH and number in COPIED_CAPTION
             activity = Activity.objects.create(
                 report=report,
                 position=index + 1,
                 held_at=held_at,
-                place=self.rng.choice(PLACES),
+                place=short_name + self.rng.choice(PLACES),
                 form=form,
                 participants=self.rng.randint(15, 120),
-                caption=f"{form.value}现场",
+                caption=PLANTED_CAPTION if planted else f"{form.value}现场",
             )
             for photo_number in range(self.rng.choice((1, 2))):
-                ActivityPhoto.create_from(
-                    activity,
-                    check_photo(self._photo(community, activity, photo_number)),
-                    by=staff,
-                )
+                checked = None
+                if (index, photo_number) == (0, 0):
+                    checked = self._planted_photo(plan, number, month, community, activity)
+                if checked is None:
+                    checked = self._distinct_photo(community, activity, photo_number)
+                self.hashes.append(hashing.as_number(checked.phash))
+                ActivityPhoto.create_from(activity, checked, by=staff)
         if outcome == "draft":
             return
         deadline = plan.late_from(month)
@@ -267,37 +313,105 @@ class Command(BaseCommand):
                 on=date(2021, 11, 12), interviewed="社区书记、主任；综治办主任约谈"
             )
 
-    def _photo(self, community, activity, number):
-        """A photo drawn here, since the demo downloads nothing."""
-        hue = (number * 67 + activity.position * 41 + community.pk * 13) % 200
-        image = Image.new("RGB", (960, 720), (30 + hue // 2, 80 + hue // 3, 140 + hue // 4))
+    def _planted_photo(self, plan, number, month, community, activity):
+        """The photo planted on this report's first activity (PLANTED), checked, or None."""
+        name = _photo_name(activity, 0)
+        if (number, month) == (COPIED_PHOTO[1], PLANTED_MONTH):
+            source = self._first_photo(plan, COPIED_PHOTO[0], PLANTED_MONTH)
+            if source:
+                with source.original.open("rb") as original:
+                    return check_photo(SimpleUploadedFile(name, original.read(), "image/jpeg"))
+        if (number, month) == (RESIZED_PHOTO, PLANTED_MONTH + 1):
+            source = self._first_photo(plan, RESIZED_PHOTO, PLANTED_MONTH)
+            if source:
+                return check_photo(_resaved(source, activity.held_at, name))
+        if (number, month) == (YEAR_OLD_PHOTO, PLANTED_MONTH):
+            year_before = activity.held_at.replace(year=activity.held_at.year - 1)
+            return self._distinct_photo(community, activity, 0, taken_at=year_before)
+        return None
+
+    def _first_photo(self, plan, number, month):
+        """The first photo of the first activity of community `number`'s report of `month`."""
+        return (
+            ActivityPhoto.objects.filter(
+                activity__report__plan=plan,
+                activity__report__community=self.communities[number - 1],
+                activity__report__month=month,
+                activity__position=1,
+            )
+            .order_by("pk")
+            .first()
+        )
+
+    def _distinct_photo(self, community, activity, number, taken_at=None):
+        """A photo drawn for `activity`, checked, and drawn again (another picture) while
+        its perceptual hash is near one drawn before: no honest photo looks reused (E2)."""
+        for attempt in range(100):
+            checked = check_photo(self._photo(community, activity, number, taken_at, attempt))
+            value = hashing.as_number(checked.phash)
+            if all(hashing.distance(value, other) > self.distinct_bits for other in self.hashes):
+                return checked
+        raise CommandError("Could not draw a photo unlike every photo before it.")
+
+    def _photo(self, community, activity, number, taken_at=None, attempt=0):
+        """A photo drawn here, since the demo downloads nothing: a picture of its own
+        (a gradient, shapes, people, a banner and grain, from a seed of the community,
+        the activity and the photo), taken (EXIF) at `taken_at`, the activity's time unless
+        given (E3: the checks read it in Asia/Shanghai)."""
+        held = periods.local(activity.held_at)
+        seed = f"{community.name}/{held:%Y-%m-%d %H}/{activity.position}/{number}/{attempt}"
+        rng = random.Random(seed)
+        width, height = PHOTO_SIZE
+
+        def colour():
+            return tuple(rng.randrange(256) for _channel in range(3))
+
+        ramp = Image.linear_gradient("L").rotate(rng.uniform(0, 360), fillcolor=128)
+        image = ImageOps.colorize(ramp.resize(PHOTO_SIZE), colour(), colour())
         draw = ImageDraw.Draw(image)
-        draw.rectangle((60, 420, 900, 660), fill=(245, 245, 240))
-        for person in range(6):
-            x = 120 + person * 130
-            draw.ellipse((x, 300, x + 60, 360), fill=(250, 220, 190))
-            draw.rectangle((x - 10, 360, x + 70, 440), fill=(200, 40 + person * 30, 60))
+        for shape in range(rng.randint(14, 20)):
+            big = shape < 6
+            x = rng.randrange(-300 if big else -100, width)
+            y = rng.randrange(-300 if big else -100, height)
+            w, h = (
+                (rng.randint(300, 800), rng.randint(250, 650))
+                if big
+                else (rng.randint(60, 320), rng.randint(60, 280))
+            )
+            kind = rng.choice(("ellipse", "rectangle", "polygon"))
+            if kind == "polygon":
+                corners = [(x + rng.randint(0, w), y + rng.randint(0, h)) for _c in range(5)]
+                draw.polygon(corners, fill=colour())
+            else:
+                getattr(draw, kind)((x, y, x + w, y + h), fill=colour())
+        for _person in range(rng.randint(3, 7)):
+            x, y = rng.randint(0, width - 80), rng.randint(200, 560)
+            draw.ellipse((x, y, x + 60, y + 60), fill=(250, 220, 190))
+            draw.rectangle((x - 10, y + 60, x + 70, y + 160), fill=colour())
+        left, top = rng.randint(10, 150), rng.randint(20, 470)
+        banner = rng.choice(BANNERS)
+        ink = (255, 255, 255) if banner == BANNERS[1] else (176, 20, 30)
+        draw.rectangle(
+            (left, top, left + rng.randint(560, 800), top + rng.randint(200, 240)), fill=banner
+        )
         if self.font_path:
             font = ImageFont.truetype(self.font_path, 56)
-            draw.text((90, 460), "防范电信网络诈骗", font=font, fill=(176, 20, 30))
+            draw.text((left + 30, top + 30), "防范电信网络诈骗", font=font, fill=ink)
             draw.text(
-                (90, 560),
-                f"{community.name} {activity.held_at:%Y-%m-%d}",
+                (left + 30, top + 130),
+                f"{community.name} {held:%Y-%m-%d}",
                 font=font.font_variant(size=40),
-                fill=(30, 30, 30),
+                fill=ink,
             )
         else:
             font = ImageFont.load_default(size=48)
-            draw.text(
-                (90, 480), f"Anti-fraud {activity.held_at:%Y-%m-%d}", font=font, fill=(176, 20, 30)
-            )
-        exif = Image.Exif()
-        exif[306] = periods.local(activity.held_at).strftime("%Y:%m:%d %H:%M:%S")
+            draw.text((left + 30, top + 60), f"Anti-fraud {held:%Y-%m-%d}", font=font, fill=ink)
+        grain = Image.frombytes("L", (width // 4, height // 4), rng.randbytes(width * height // 16))
+        grain = grain.resize(PHOTO_SIZE)
+        image = Image.blend(image, Image.merge("RGB", (grain, grain, grain)), 0.12)
         out = io.BytesIO()
-        image.save(out, "JPEG", quality=80, exif=exif)
-        return SimpleUploadedFile(
-            f"IMG_{activity.pk:04d}_{number}.jpg", out.getvalue(), "image/jpeg"
-        )
+        image.save(out, "JPEG", quality=80, exif=_exif(taken_at or activity.held_at))
+        return SimpleUploadedFile(_photo_name(activity, number), out.getvalue(), "image/jpeg")
 
     def _print_accounts(self, count):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo accounts (demo only):"))
@@ -311,3 +425,34 @@ class Command(BaseCommand):
             + " ".join(self.desk_codes)
         )
         self.stdout.write("  leadership: leader")
+        self.stdout.write(
+            _(
+                "Evidence cases to find: April 2021 (and one photo of April reused in May "
+                "2021). The office opens that month to see them flagged."
+            )
+        )
+
+
+def _photo_name(activity, number):
+    return f"IMG_{activity.pk:04d}_{number}.jpg"
+
+
+def _exif(taken_at):
+    """EXIF as a phone writes it: the capture time (DateTimeOriginal) in local time."""
+    stamp = f"{periods.local(taken_at):%Y:%m:%d %H:%M:%S}"
+    exif = Image.Exif()
+    exif[TIFF_DATETIME] = stamp
+    exif.get_ifd(EXIF_IFD)[EXIF_DATETIME_ORIGINAL] = stamp
+    return exif
+
+
+def _resaved(photo, taken_at, name):
+    """`photo` halved and saved again at another JPEG quality, as an editing app does,
+    stamping its own time (`taken_at`)."""
+    with photo.original.open("rb") as original:
+        image = Image.open(io.BytesIO(original.read()))
+        image.load()
+    half = image.resize((image.width // 2, image.height // 2), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    half.save(out, "JPEG", quality=RESIZED_QUALITY, exif=_exif(taken_at))
+    return SimpleUploadedFile(name, out.getvalue(), "image/jpeg")
