@@ -1,7 +1,9 @@
 """The office's desk for reports in the admin: what it lists, filters and links to.
 
 The pages behind the links are reporting/desk.py (a month and its files) and
-reporting/review.py (accept, return, falsified).
+reporting/review.py (accept, return, falsified). An app above may register its own
+subclass of MonthlyReportAdmin in its place, adding to it through `page_annotations`
+and `review_extras` (evidence/admin.py does).
 """
 
 from django.contrib import admin
@@ -229,21 +231,28 @@ class ReportEventInline(EvidenceMixin, admin.TabularInline):
 
 
 class ReportChangeList(ChangeList):
-    """The list's page of reports, each with `is_falsified` (M6), asked for the rows of
-    the page alone: asked in the list's query, it is worked out for every report the
-    filters let through (a province's month: 20,000) before the page is cut."""
+    """The list's page of reports, each with `is_falsified` (M6) and what the admin's
+    `page_annotations` add, asked for the rows of the page alone, in one query: asked in
+    the list's query, they are worked out for every report the filters let through (a
+    province's month: 20,000) before the page is cut."""
 
     def get_results(self, request):
         super().get_results(request)
         page = list(self.result_list)
-        falsified = set(
-            MonthlyReport.objects.filter(pk__in=[report.pk for report in page])
+        annotations = self.model_admin.page_annotations()
+        names = ("is_falsified", *annotations)
+        found = {
+            pk: values
+            for pk, *values in MonthlyReport.objects.filter(pk__in=[report.pk for report in page])
             .with_falsified()
-            .filter(is_falsified=True)
-            .values_list("pk", flat=True)
-        )
+            .annotate(**annotations)
+            .values_list("pk", *names)
+        }
         for report in page:
-            report.is_falsified = report.pk in falsified
+            # A report not found again (never: reports are not deleted) is not falsified.
+            values = found.get(report.pk, [False, *(None for _name in annotations)])
+            for name, value in zip(names, values, strict=True):
+                setattr(report, name, value)
         self.result_list = page
 
 
@@ -292,6 +301,15 @@ class MonthlyReportAdmin(ExcelExportMixin, EvidenceAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ReportChangeList
+
+    def page_annotations(self):
+        """{name: expression} annotated on the list's page of reports alone, in the same
+        query as `is_falsified`, and set on each row: none here."""
+        return {}
+
+    def review_extras(self):
+        """What the review page of one report shows besides its own: nothing here."""
+        return review.NO_EXTRAS
 
     def action_checkbox(self, report):
         """Django's check box of a row, written out: its form widget, rendered through a
@@ -356,7 +374,7 @@ class MonthlyReportAdmin(ExcelExportMixin, EvidenceAdmin):
             path(
                 "<int:pk>/review/",
                 view(review.review_one),
-                site,
+                {**site, "extras": self.review_extras()},
                 name="reporting_monthlyreport_review",
             ),
             path(

@@ -2,6 +2,8 @@
 
 The transitions are the report's own methods; here is how the office calls them
 from the admin, for one report or many, with the version of each report it saw.
+An app above may add to the review page of one report through `ReviewExtras`
+(evidence/review.py adds the report's evidence flags).
 """
 
 from django import forms
@@ -185,7 +187,30 @@ def what_changed(report):
     }
 
 
-def for_review():
+class ReviewExtras:
+    """What an app above adds to the review page of one report: nothing, here.
+
+    The page is `review_one`'s; an admin above mounts it with its own extras. Each
+    method is asked on every page of one report, so what it adds costs the same number
+    of queries for any report."""
+
+    def prefetches(self):
+        """Prefetched with the report (`for_review`), beside what the page itself needs."""
+        return ()
+
+    def initial_form(self, request, report):
+        """The ReviewForm to show when the page is opened, not sent; None: the empty one."""
+        return None
+
+    def context(self, report, form):
+        """What the template is given besides the page's own, for `report` and `form`."""
+        return {}
+
+
+NO_EXTRAS = ReviewExtras()
+
+
+def for_review(extras=NO_EXTRAS):
     """A report with all its review page shows, in a fixed number of queries."""
     return MonthlyReport.objects.select_related(
         "community__work_point", "plan", "submitted_by"
@@ -196,6 +221,7 @@ def for_review():
             "findings",
             queryset=Finding.objects.select_related("recorded_by", "withdrawn_by"),
         ),
+        *extras.prefetches(),
     )
 
 
@@ -217,19 +243,18 @@ def next_waiting(site, done):
     waiting = awaiting_review().exclude(pk=done.pk).first()
     if waiting is None:
         return reverse("admin:index", current_app=site.name)
-    url = reverse("admin:reporting_monthlyreport_review", args=[waiting.pk], current_app=site.name)
-    return f"{url}?version={waiting.version}"
+    return review_url(site, waiting, waiting.version)
 
 
-def review_one(request, pk, site):
+def review_one(request, pk, site, extras=NO_EXTRAS):
     """One report, opened from its admin page at the version shown there: what was
-    filed (activities, photos), what happened to it (history, findings), and the three
-    judgements. A judgement missing its reason or confirmation shows the page again;
-    one refused (the report changed since the page was built, or is in no state for it)
-    shows the report as it is now, the typed reason kept. Once judged, the next report
-    waiting."""
+    filed (activities, photos), what happened to it (history, findings), what `extras`
+    adds, and the three judgements. A judgement missing its reason or confirmation shows
+    the page again; one refused (the report changed since the page was built, or is in
+    no state for it) shows the report as it is now, the typed reason kept. Once judged,
+    the next report waiting."""
     require_review(request.user)
-    report = get_object_or_404(for_review(), pk=pk)
+    report = get_object_or_404(for_review(extras), pk=pk)
     action = request.POST.get("action")
     posted = request.method == "POST" and action in REVIEW_ACTIONS
     form = ReviewForm(request.POST if posted else None, action=action)
@@ -239,7 +264,9 @@ def review_one(request, pk, site):
         # Asked again for the reason or the tick: still the page as it was seen.
         if not posted:
             version, event_pk = seen_number(request.GET, "version"), None
-        return one_page(request, site, report, form, version, event_pk)
+            opened = extras.initial_form(request, report)
+            form = form if opened is None else opened
+        return one_page(request, site, report, form, version, event_pk, extras=extras)
     reason = form.cleaned_data["reason"]
     label, run = REVIEW_ACTIONS[action]
     try:
@@ -247,7 +274,7 @@ def review_one(request, pk, site):
             raise ValidationError(CHANGED_SINCE_SEEN, code="stale")
         run(report, request.user, reason, version)
     except ValidationError as refusal:
-        report = get_object_or_404(for_review(), pk=pk)  # as it is now
+        report = get_object_or_404(for_review(extras), pk=pk)  # as it is now
         changed = changed_since(report, version, event_pk)
         # Asked again on what is there now: the reason kept, the doubling not yet confirmed.
         return one_page(
@@ -258,12 +285,13 @@ def review_one(request, pk, site):
             None,  # the version and last event of the report as it is now
             None,
             refusal=what_changed(report) if changed else "；".join(refusal.messages),
+            extras=extras,
         )
     messages.success(request, _("%(action)s: %(report)s.") % {"action": label, "report": report})
     return redirect(next_waiting(site, report))
 
 
-def one_page(request, site, report, form, seen_version, seen_event, refusal=None):
+def one_page(request, site, report, form, seen_version, seen_event, refusal=None, extras=NO_EXTRAS):
     """The review page of one report, carrying the version and the last event the office
     saw on it (None: the report as it is now)."""
     latest = latest_event(report)
@@ -271,5 +299,19 @@ def one_page(request, site, report, form, seen_version, seen_event, refusal=None
     report.seen_event = seen_event if seen_event is not None else latest.pk if latest else ""
     title = _("Review %(report)s") % {"report": report}
     return review_page(
-        request, site, title, [report], form, single=True, report=report, refusal=refusal
+        request,
+        site,
+        title,
+        [report],
+        form,
+        single=True,
+        report=report,
+        refusal=refusal,
+        **extras.context(report, form),
     )
+
+
+def review_url(site, report, version):
+    """The review page of `report`, at the version the office saw (None: as it is now)."""
+    url = reverse("admin:reporting_monthlyreport_review", args=[report.pk], current_app=site.name)
+    return f"{url}?version={version}" if version is not None else url

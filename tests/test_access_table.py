@@ -38,6 +38,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from communities.models import AccessEvent, Assignment, PropagandaTeam, Role
 from communities.permissions import grant_office_permissions
+from evidence.models import Flag, FlagKind
 from reporting.models import Finding, ImportUpload, MonthlyReport, StagedPhoto
 from reporting.photos import check_photo
 from scoring.models import Inspection, InspectionResult, OfficialWarning
@@ -211,12 +212,21 @@ def world(plan, places, people):
     upload = ImportUpload.objects.create(
         file_name="旧报表.xlsx", content=spooled.getvalue(), uploaded_by=office
     )
+    # An evidence flag (E1) on A's report, as the checks would raise it.
+    flag = Flag.objects.create(
+        key=f"{FlagKind.PHOTO_NO_METADATA}:{a.photo.pk}",
+        kind=FlagKind.PHOTO_NO_METADATA,
+        report=a.report,
+        activity=a.activity,
+        photo=a.photo,
+    )
     return SimpleNamespace(
         people=people,
         sides=sides,
         inspection=inspection,
         admin_objects=admin_objects,
         import_upload=upload,
+        flag=flag,
     )
 
 
@@ -425,6 +435,7 @@ def admin_cases(w):
     plan = w.admin_objects["reporting.plan"]
     version = plan.history.order_by("history_id").first()
     report_type = ContentType.objects.get_for_model(MonthlyReport)
+    dismiss = reverse("admin:reporting_monthlyreport_dismiss_flag", args=[a.report.pk, w.flag.pk])
     cases = [
         desk_page(reverse("admin:index"), 200),
         desk_page(reverse("admin:login"), 302, others="ok"),
@@ -461,6 +472,12 @@ def admin_cases(w):
             content_type="application/zip",
         ),
         desk_page(reverse("admin:reporting_monthlyreport_import"), 200),
+        # A month's evidence flags (E1); the bare address opens the month worth looking at.
+        desk_page(reverse("admin:reporting_monthlyreport_evidence", args=[2021, 4]), 200),
+        desk_page(reverse("admin:reporting_monthlyreport_evidence_latest"), 302),
+        # Dismissing a flag takes a POST; without a reason the page comes back, unchanged.
+        desk_page(dismiss, 405),
+        case(dismiss, desk_page(dismiss, 200).expected, method="post"),
         # An upload is seen only by who uploaded it.
         desk_page(
             reverse("admin:reporting_monthlyreport_import_preview", args=[w.import_upload.pk]),

@@ -1,5 +1,5 @@
 """The apps read bottom-up (docs/architecture.md): core ← communities ← reporting ←
-scoring ← luoshan. import-linter checks it with the contract in pyproject.toml."""
+evidence ← scoring ← luoshan. import-linter checks it with the contract in pyproject.toml."""
 
 import shutil
 import subprocess
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "communities", "reporting", "scoring", "luoshan")
+PACKAGES = ("core", "communities", "reporting", "evidence", "scoring", "luoshan")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
@@ -29,6 +29,8 @@ def test_no_app_imports_one_above_it():
     ("rule", "module", "upward_import"),
     [
         ("reporting may not use scoring", "reporting/views.py", "from scoring import rules"),
+        ("reporting may not use evidence", "reporting/review.py", "from evidence import views"),
+        ("evidence may not use scoring", "evidence/views.py", "from scoring import gather"),
         ("communities may not use reporting", "communities/models.py", "import reporting.periods"),
         ("core may not use an app", "core/admin.py", "from communities.access import viewer_of"),
         ("a lazy import counts too", "reporting/months.py", "def f():\n    import luoshan.admin"),

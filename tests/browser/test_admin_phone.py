@@ -9,6 +9,7 @@ a download, not a page.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
@@ -18,11 +19,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from communities.models import AccessEvent, Assignment, PropagandaTeam
+from evidence.models import Flag, FlagKind
 from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport, ReportState
+from reporting.periods import LOCAL
+from reporting.photos import check_photo
 from scoring.models import Inspection, OfficialWarning
 from tests.browser.conftest import DESKTOP, PHONE, log_in_to_desk, serious_violations
 from tests.browser.test_accessibility import portal_pages
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, jpeg_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,11 +106,21 @@ def office_pages(plan, places, people):
         on=plan.late_from(7).date(),
     )
     submitted = MonthlyReport.objects.filter(state=ReportState.SUBMITTED).first()
+    flag = evidence_flags(submitted)
     lockout = AccessAttempt.objects.get()
+    review = reverse("admin:reporting_monthlyreport_review", args=[submitted.pk])
     pages = [
         ("desk", reverse("admin:index")),
         ("reporting", reverse("admin:app_list", args=["reporting"])),
-        ("report review", reverse("admin:reporting_monthlyreport_review", args=[submitted.pk])),
+        ("report review", review),
+        # The falsification finding opened from a flag, its evidence as the reason.
+        ("report review from a flag", f"{review}?flag={flag.pk}"),
+        ("evidence month", reverse("admin:reporting_monthlyreport_evidence", args=[2021, 6])),
+        # May's page, with May's photo reused in June.
+        (
+            "evidence earlier month",
+            reverse("admin:reporting_monthlyreport_evidence", args=[2021, 5]),
+        ),
         ("month", reverse("admin:reporting_monthlyreport_month") + "?month=2021-5"),
         ("report history", reverse("admin:reporting_monthlyreport_history", args=[submitted.pk])),
         # Deleting an entry unlocks the account: the office's one action on it.
@@ -134,6 +148,60 @@ def office_pages(plan, places, people):
         pages.append((f"{name} list", reverse(f"{admin_name}_changelist")))
         pages.append((f"{name} item", reverse(f"{admin_name}_change", args=[record.pk])))
     return pages
+
+
+def evidence_flags(report):
+    """Flags of every kind on `report` (A's June report), against May's reports: as the
+    checks raise them (their own, from the identical test photos, go first), one of them
+    dismissed. Returns the reused photo's flag."""
+    Flag.objects.all().delete()
+    (photo,) = ActivityPhoto.objects.filter(activity__report=report)
+    activity = photo.activity
+    may = MonthlyReport.objects.filter(month=5).order_by("pk")
+    earlier = [ActivityPhoto.objects.filter(activity__report=r).first() for r in may]
+    reused = Flag.objects.create(
+        key=f"photo_reused:{photo.pk}:{earlier[0].pk}",
+        kind=FlagKind.PHOTO_REUSED,
+        report=report,
+        activity=activity,
+        photo=photo,
+        other_photo=earlier[0],
+        distance=3,
+    )
+    Flag.objects.create(
+        key=f"caption_reused:{activity.pk}:{earlier[1].activity.pk}",
+        kind=FlagKind.CAPTION_REUSED,
+        report=report,
+        activity=activity,
+        other_activity=earlier[1].activity,
+        same_caption=True,
+        same_place=True,
+    )
+    # A second photo of the activity, taken 12 days before it.
+    taken = activity.held_at - timedelta(days=12)
+    early = ActivityPhoto.create_from(
+        activity,
+        check_photo(
+            jpeg_upload("p1.jpg", exif_time=f"{taken.astimezone(LOCAL):%Y:%m:%d %H:%M:%S}")
+        ),
+        report.submitted_by,
+    )
+    Flag.objects.create(
+        key=f"photo_date_mismatch:{early.pk}",
+        kind=FlagKind.PHOTO_DATE_MISMATCH,
+        report=report,
+        activity=activity,
+        photo=early,
+        days=-12,
+    ).dismiss(report.submitted_by, "活动前一周的筹备照片，已电话核实")
+    Flag.objects.create(
+        key=f"photo_no_metadata:{photo.pk}",
+        kind=FlagKind.PHOTO_NO_METADATA,
+        report=report,
+        activity=activity,
+        photo=photo,
+    )
+    return reused
 
 
 def names_in_data():
