@@ -10,6 +10,7 @@ from PIL import Image
 
 from communities.models import Assignment, Community, Role, WorkPoint
 from communities.permissions import grant_office_permissions
+from evidence.models import Flag
 from reporting.models import Activity, ActivityForm, ActivityPhoto, MonthlyReport, Plan
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
@@ -200,3 +201,21 @@ def submitted(plan, places, people):
     second.save()
     report.submit(people["alice"], truth_confirmed=True, at=plan.late_from(4) - timedelta(days=1))
     return report
+
+
+def raise_flag(kind, *, photo=None, activity=None, other_photo=None, other_activity=None, **fields):
+    """An evidence flag as evidence.checks raises it, made by hand: on the report of its
+    photo or activity, keyed as the checks key it (by the photo, or the activity, and
+    for a pair the earlier one too)."""
+    activity = activity or photo.activity
+    ends = (photo or activity, other_photo or other_activity)
+    return Flag.objects.create(
+        key=":".join([kind, *(str(end.pk) for end in ends if end is not None)]),
+        kind=kind,
+        report=activity.report,
+        activity=activity,
+        photo=photo,
+        other_photo=other_photo,
+        other_activity=other_activity,
+        **fields,
+    )

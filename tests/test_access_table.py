@@ -38,7 +38,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from communities.models import AccessEvent, Assignment, PropagandaTeam, Role
 from communities.permissions import grant_office_permissions
-from evidence.models import Flag, FlagKind
+from evidence.models import FlagKind
 from reporting.models import Finding, ImportUpload, MonthlyReport, StagedPhoto
 from reporting.photos import check_photo
 from scoring.models import Inspection, InspectionResult, OfficialWarning
@@ -47,6 +47,7 @@ from tests.conftest import (
     add_activity,
     confirmed_totp_device,
     jpeg_upload,
+    raise_flag,
     verified_login,
 )
 
@@ -213,13 +214,7 @@ def world(plan, places, people):
         file_name="旧报表.xlsx", content=spooled.getvalue(), uploaded_by=office
     )
     # An evidence flag (E1) on A's report, as the checks would raise it.
-    flag = Flag.objects.create(
-        key=f"{FlagKind.PHOTO_NO_METADATA}:{a.photo.pk}",
-        kind=FlagKind.PHOTO_NO_METADATA,
-        report=a.report,
-        activity=a.activity,
-        photo=a.photo,
-    )
+    flag = raise_flag(FlagKind.PHOTO_NO_METADATA, photo=a.photo)
     return SimpleNamespace(
         people=people,
         sides=sides,

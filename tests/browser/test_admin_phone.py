@@ -26,7 +26,7 @@ from reporting.photos import check_photo
 from scoring.models import Inspection, OfficialWarning
 from tests.browser.conftest import DESKTOP, PHONE, log_in_to_desk, serious_violations
 from tests.browser.test_accessibility import portal_pages
-from tests.conftest import PASSWORD, jpeg_upload
+from tests.conftest import PASSWORD, jpeg_upload, raise_flag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -159,19 +159,9 @@ def evidence_flags(report):
     activity = photo.activity
     may = MonthlyReport.objects.filter(month=5).order_by("pk")
     earlier = [ActivityPhoto.objects.filter(activity__report=r).first() for r in may]
-    reused = Flag.objects.create(
-        key=f"photo_reused:{photo.pk}:{earlier[0].pk}",
-        kind=FlagKind.PHOTO_REUSED,
-        report=report,
-        activity=activity,
-        photo=photo,
-        other_photo=earlier[0],
-        distance=3,
-    )
-    Flag.objects.create(
-        key=f"caption_reused:{activity.pk}:{earlier[1].activity.pk}",
-        kind=FlagKind.CAPTION_REUSED,
-        report=report,
+    reused = raise_flag(FlagKind.PHOTO_REUSED, photo=photo, other_photo=earlier[0], distance=3)
+    raise_flag(
+        FlagKind.CAPTION_REUSED,
         activity=activity,
         other_activity=earlier[1].activity,
         same_caption=True,
@@ -186,21 +176,10 @@ def evidence_flags(report):
         ),
         report.submitted_by,
     )
-    Flag.objects.create(
-        key=f"photo_date_mismatch:{early.pk}",
-        kind=FlagKind.PHOTO_DATE_MISMATCH,
-        report=report,
-        activity=activity,
-        photo=early,
-        days=-12,
-    ).dismiss(report.submitted_by, "活动前一周的筹备照片，已电话核实")
-    Flag.objects.create(
-        key=f"photo_no_metadata:{photo.pk}",
-        kind=FlagKind.PHOTO_NO_METADATA,
-        report=report,
-        activity=activity,
-        photo=photo,
+    raise_flag(FlagKind.PHOTO_DATE_MISMATCH, photo=early, days=-12).dismiss(
+        report.submitted_by, "活动前一周的筹备照片，已电话核实"
     )
+    raise_flag(FlagKind.PHOTO_NO_METADATA, photo=photo)
     return reused
 
 

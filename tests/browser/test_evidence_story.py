@@ -17,7 +17,7 @@ from reporting.models import Activity, ActivityForm, ActivityPhoto, Finding, Mon
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
 from tests.browser.conftest import log_in_to_desk, serious_violations
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, raise_flag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,39 +71,18 @@ def flags_of_may(april, may):
     reused, plain, late = ActivityPhoto.objects.filter(activity__report=may).order_by("pk")
     first, second = may.activities.order_by("position")
     flags = {
-        "photo": Flag(
-            key=f"photo_reused:{reused.pk}:{earlier.pk}",
-            kind=FlagKind.PHOTO_REUSED,
-            activity=first,
-            photo=reused,
-            other_photo=earlier,
-            identical=True,
-            distance=0,
+        "photo": raise_flag(
+            FlagKind.PHOTO_REUSED, photo=reused, other_photo=earlier, identical=True, distance=0
         ),
-        "caption": Flag(
-            key=f"caption_reused:{second.pk}:{april.activities.get().pk}",
-            kind=FlagKind.CAPTION_REUSED,
+        "caption": raise_flag(
+            FlagKind.CAPTION_REUSED,
             activity=second,
             other_activity=april.activities.get(),
             same_caption=True,
         ),
-        "date": Flag(
-            key=f"photo_date_mismatch:{late.pk}",
-            kind=FlagKind.PHOTO_DATE_MISMATCH,
-            activity=second,
-            photo=late,
-            days=-40,
-        ),
-        "no time": Flag(
-            key=f"photo_no_metadata:{plain.pk}",
-            kind=FlagKind.PHOTO_NO_METADATA,
-            activity=first,
-            photo=plain,
-        ),
+        "date": raise_flag(FlagKind.PHOTO_DATE_MISMATCH, photo=late, days=-40),
+        "no time": raise_flag(FlagKind.PHOTO_NO_METADATA, photo=plain),
     }
-    for flag in flags.values():
-        flag.report = may
-        flag.save()
     return flags
 
 

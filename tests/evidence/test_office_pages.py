@@ -25,7 +25,7 @@ from evidence import views as evidence_views
 from evidence.models import Flag, FlagKind
 from reporting.models import ActivityPhoto, Finding, MonthlyReport
 from reporting.periods import LOCAL
-from tests.conftest import add_activity, make_user
+from tests.conftest import add_activity, make_user, raise_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -52,27 +52,20 @@ def photos_of(report):
 
 
 def photo_reused(report, earlier, n=0, distance=0, identical=True):
-    photo, other = photos_of(report)[n], photos_of(earlier)[0]
-    return Flag.objects.create(
-        key=f"photo_reused:{photo.pk}:{other.pk}",
-        kind=FlagKind.PHOTO_REUSED,
-        report=report,
-        activity=photo.activity,
-        photo=photo,
-        other_photo=other,
+    return raise_flag(
+        FlagKind.PHOTO_REUSED,
+        photo=photos_of(report)[n],
+        other_photo=photos_of(earlier)[0],
         distance=distance,
         identical=identical,
     )
 
 
 def caption_reused(report, earlier):
-    activity, other = report.activities.first(), earlier.activities.first()
-    return Flag.objects.create(
-        key=f"caption_reused:{activity.pk}:{other.pk}",
-        kind=FlagKind.CAPTION_REUSED,
-        report=report,
-        activity=activity,
-        other_activity=other,
+    return raise_flag(
+        FlagKind.CAPTION_REUSED,
+        activity=report.activities.first(),
+        other_activity=earlier.activities.first(),
         same_caption=True,
     )
 
@@ -82,25 +75,11 @@ def date_mismatch(report, n=0, days=-40):
     taken = photo.activity.held_at + timedelta(days=days)
     ActivityPhoto.objects.filter(pk=photo.pk).update(taken_at=taken)
     photo.taken_at = taken
-    return Flag.objects.create(
-        key=f"photo_date_mismatch:{photo.pk}",
-        kind=FlagKind.PHOTO_DATE_MISMATCH,
-        report=report,
-        activity=photo.activity,
-        photo=photo,
-        days=days,
-    )
+    return raise_flag(FlagKind.PHOTO_DATE_MISMATCH, photo=photo, days=days)
 
 
 def no_metadata(report, n=0):
-    photo = photos_of(report)[n]
-    return Flag.objects.create(
-        key=f"photo_no_metadata:{photo.pk}",
-        kind=FlagKind.PHOTO_NO_METADATA,
-        report=report,
-        activity=photo.activity,
-        photo=photo,
-    )
+    return raise_flag(FlagKind.PHOTO_NO_METADATA, photo=photos_of(report)[n])
 
 
 @pytest.fixture

@@ -12,8 +12,11 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from evidence.models import Flag, FlagKind
+from evidence.models import FlagKind
+from reporting.models import ActivityPhoto
+from reporting.photos import check_photo
 from scoring import gather
+from tests.conftest import jpeg_upload, raise_flag
 from tests.scoring.conftest import AFTER_Q2
 from tests.scoring.test_queries import CACHED_QUARTER_QUERIES, QUARTER_QUERIES, grow_to, queries
 
@@ -28,32 +31,16 @@ def after_q2():
         yield
 
 
-def raise_flag(report, kind=FlagKind.PHOTO_NO_METADATA, **fields):
+def flag_on(report, kind=FlagKind.PHOTO_NO_METADATA, **fields):
     """A flag as evidence.checks leaves it, on the report's first activity and photo."""
-    activity = report.activities.first()
-    photo = activity.photos.first()
-    other = fields.get("other_photo")
-    key = f"{kind}:{photo.pk}" + (f":{other.pk}" if other else "")
-    return Flag.objects.create(
-        key=key, kind=kind, report=report, activity=activity, photo=photo, **fields
-    )
+    return raise_flag(kind, photo=report.activities.first().photos.first(), **fields)
 
 
 def add_photo_flag(report, by):
     """A second photo without a capture time, flagged, on the report's first activity."""
-    from reporting.models import ActivityPhoto
-    from reporting.photos import check_photo
-    from tests.conftest import jpeg_upload
-
     activity = report.activities.first()
     photo = ActivityPhoto.create_from(activity, check_photo(jpeg_upload("p9.jpg")), by)
-    return Flag.objects.create(
-        key=f"photo_no_metadata:{photo.pk}",
-        kind=FlagKind.PHOTO_NO_METADATA,
-        report=report,
-        activity=activity,
-        photo=photo,
-    )
+    return raise_flag(FlagKind.PHOTO_NO_METADATA, photo=photo)
 
 
 @pytest.fixture
@@ -63,11 +50,11 @@ def flags(q2):
     has a photo without a capture time."""
     b_photo = q2["b", 5].activities.first().photos.first()
     return {
-        "a4_reused": raise_flag(
+        "a4_reused": flag_on(
             q2["a", 4], FlagKind.PHOTO_REUSED, other_photo=b_photo, distance=0, identical=True
         ),
-        "a4_no_time": raise_flag(q2["a", 4]),
-        "b5_no_time": raise_flag(q2["b", 5]),
+        "a4_no_time": flag_on(q2["a", 4]),
+        "b5_no_time": flag_on(q2["b", 5]),
     }
 
 
@@ -104,7 +91,7 @@ def test_the_quarter_page_shows_each_month_flagged_beside_its_item(client, peopl
 
 
 def test_flags_of_one_kind_are_counted_in_the_title(client, people, places, q2):
-    first = raise_flag(q2["b", 6])
+    first = flag_on(q2["b", 6])
     second = add_photo_flag(q2["b", 6], people["bob"])
     assert first.report_id == second.report_id
     client.force_login(people["leader"])
@@ -187,8 +174,8 @@ def test_a_flag_changes_no_score_and_no_rank(client, people, places, q2):
     client.force_login(people["office"])
     before = standing(client), [ledger_summary(client, places[c]) for c in "abc"]
     for report in q2.values():
-        raise_flag(report)
-    raise_flag(
+        flag_on(report)
+    flag_on(
         q2["a", 5],
         FlagKind.PHOTO_REUSED,
         other_photo=q2["a", 4].activities.first().photos.first(),
@@ -208,7 +195,7 @@ def test_a_cached_quarter_still_shows_the_flags_of_now(monkeypatch, client, peop
     client.force_login(people["leader"])
     assert badges(client.get(QUARTER).content.decode()) == []
     assert queries(client, QUARTER) == CACHED_QUARTER_QUERIES  # from the cache now
-    flag = raise_flag(q2["a", 4])
+    flag = flag_on(q2["a", 4])
     assert len(badges(client.get(QUARTER).content.decode())) == 1
     flag.dismiss(people["office"], "已核实")
     assert badges(client.get(QUARTER).content.decode()) == []
@@ -219,10 +206,15 @@ def test_flags_on_every_report_cost_no_query_per_row(client, people, plan, place
     """One query reads the open flags of the page's communities, however many are flagged."""
     grow_to(size, plan, places, people)
     for report in q2.values():
-        raise_flag(report)
+        flag_on(report)
         if report != q2["a", 4]:
             earlier = q2["a", 4].activities.first()
-            raise_flag(report, FlagKind.CAPTION_REUSED, other_activity=earlier, same_caption=True)
+            raise_flag(
+                FlagKind.CAPTION_REUSED,
+                activity=report.activities.first(),
+                other_activity=earlier,
+                same_caption=True,
+            )
     client.force_login(people["office"])
     assert queries(client, QUARTER) == QUARTER_QUERIES
     page = client.get(QUARTER).content.decode()
