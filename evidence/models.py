@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from core.text import refuse_control_characters
 from evidence import hashing
 from reporting import periods
-from reporting.models import Activity, ActivityPhoto, MonthlyReport
+from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport
 
 
 class PhotoHash(models.Model):
@@ -103,10 +103,21 @@ class FlagKind(models.TextChoices):
 SERIOUSNESS = {kind: rank for rank, kind in enumerate(FlagKind.values)}
 
 
+def answered():
+    """A flag's report has an active finding of falsification: the office has judged
+    what the flag pointed at (M6), so the flag waits for nothing more."""
+    return models.Exists(Finding.objects.active().filter(report=models.OuterRef("report")))
+
+
+def open_condition():
+    """E1: a flag still waiting for the office: not dismissed, and not answered by a finding."""
+    return models.Q(dismissed_at__isnull=True) & ~models.Q(answered())
+
+
 class FlagQuerySet(models.QuerySet):
     def open(self):
-        """Not dismissed by the office."""
-        return self.filter(dismissed_at__isnull=True)
+        """Still waiting for the office (`open_condition`)."""
+        return self.filter(open_condition())
 
     def of_month(self, year, month):
         """The flags on the reports of one month (a pair's flag is on its later report)."""
@@ -122,8 +133,9 @@ class FlagQuerySet(models.QuerySet):
         )
 
     def with_context(self):
-        """Everything `Flag.detail` and the pages name, in the same query."""
-        return self.select_related(
+        """Everything `Flag.detail` and the pages name, in the same query; and whether a
+        finding answered each (`Flag.answered`)."""
+        return self.annotate(answered=answered()).select_related(
             "report__community__work_point",
             "report__plan",
             "activity",
@@ -217,9 +229,14 @@ class Flag(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.report}"
 
+    # Whether the report was found falsified (M6): read with the flag by
+    # `FlagQuerySet.with_context`, which every page uses.
+    answered = False
+
     @property
     def is_open(self):
-        return self.dismissed_at is None
+        """Still waiting for the office: neither dismissed nor answered by a finding."""
+        return self.dismissed_at is None and not self.answered
 
     @property
     def other_report(self):

@@ -72,6 +72,11 @@ def dismiss_flag(request, pk, flag_pk, site):
     if flag is None:
         raise Http404
     version = seen_number(request.POST, "version")
+    if flag.answered and flag.dismissed_at is None:  # found falsified meanwhile
+        messages.warning(
+            request, _("The office found this report falsified: the flag needs nothing more.")
+        )
+        return redirect(review.review_url(site, report, version))
     if not flag.is_open:
         return dismissed_already(request, site, report, flag, version)
     form = DismissForm(request.POST)

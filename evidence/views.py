@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from communities.access import require_review
 from evidence.forms import FlagMonthForm, month_label
-from evidence.models import Flag, FlagKind
+from evidence.models import Flag, FlagKind, open_condition
 from reporting.missing import latest_due_month
 from reporting.models import MonthlyReport, Plan
 
@@ -98,7 +98,7 @@ def month_page(request, site, year, month):
         row["kind"]: row
         for row in of_month.order_by()
         .values("kind")
-        .annotate(total=Count("pk"), open=Count("pk", filter=Q(dismissed_at__isnull=True)))
+        .annotate(total=Count("pk"), open=Count("pk", filter=open_condition()))
     }
 
     def group(kind, listed):
@@ -148,7 +148,7 @@ def weak_by_report(flags):
             community=F("report__community__name"),
             version=F("report__version"),
         )
-        .annotate(total=Count("pk"), open=Count("pk", filter=Q(dismissed_at__isnull=True)))
+        .annotate(total=Count("pk"), open=Count("pk", filter=open_condition()))
         .order_by("-open", "community", "report")
     )
 

@@ -239,11 +239,14 @@ def changed_since(report, version, event_pk):
 
 
 def next_waiting(site, done):
-    """Where the office goes after judging `done`: the report waiting longest, else the desk."""
+    """Where the office goes after judging `done`: the report waiting longest, else the desk.
+
+    At the top of it, where the message says what was done to `done`: an address with no
+    fragment of its own would keep the one the judged page was opened at (#flag-3)."""
     waiting = awaiting_review().exclude(pk=done.pk).first()
     if waiting is None:
-        return reverse("admin:index", current_app=site.name)
-    return review_url(site, waiting, waiting.version)
+        return reverse("admin:index", current_app=site.name) + "#"
+    return review_url(site, waiting, waiting.version) + "#"
 
 
 def review_one(request, pk, site, extras=NO_EXTRAS):

@@ -166,7 +166,7 @@ def test_a_reused_photo_is_shown_beside_the_earlier_one_it_matches(office, peopl
     assert "活动日期 2021-05-10" in figures[0] and "拍摄时间 无" in figures[0]
     assert "之前的报表" in figures[1] and "甲社区 · 2021-04" in figures[1]
     assert "活动日期 2021-04-10" in figures[1] and "拍摄时间 2021-04-10 09:12" in figures[1]
-    assert "感知哈希相差 3 位" in card
+    assert "画面差异度 3（满分 64" in card
     assert "甲社区 2021年04月" in card  # the detail names the earlier report
     assert "活动 1 的照片“p0.jpg”" in card
 
@@ -174,7 +174,7 @@ def test_a_reused_photo_is_shown_beside_the_earlier_one_it_matches(office, peopl
 def test_an_identical_file_says_so(office, april, may):
     flag = photo_reused(may, april, identical=True)
     card = section(office.get(review_url(may)).content.decode(), f"flag-{flag.pk}")
-    assert "文件完全相同（逐字节一致）。" in card and "感知哈希" not in card
+    assert "两张照片是同一个文件" in card and "差异度" not in card
 
 
 def test_a_reused_caption_shows_both_texts(office, people, april, may):
@@ -385,14 +385,25 @@ def test_a_flag_opens_the_finding_with_its_evidence_as_the_reason_and_records_no
     assert flag.is_open  # a flag is evidence; the finding is the office's
 
 
-def test_a_report_found_falsified_offers_no_second_finding_from_its_flags(
-    office, people, april, may
-):
+def test_e1_a_finding_answers_the_reports_flags(office, people, april, may):
     flag = photo_reused(may, april)
     may.mark_falsified(people["office"], "照片重复使用")
     card = section(office.get(review_url(may)).content.decode(), f"flag-{flag.pk}")
     assert "据此认定弄虚作假" not in card
-    assert "排除此疑点" in card  # still to be judged harmless or not
+    # E1: the finding answered the flag: nothing more to dismiss, and it is no longer open.
+    assert "排除此疑点" not in card and "已认定弄虚作假" in card
+    assert "综治办已认定该报表弄虚作假，此疑点无需再处理。" in card
+    assert not Flag.objects.open().exists()
+    assert list(office.get(REPORTS, {"flags": "open"}).context["cl"].result_list) == []
+    assert "0 个未排除" in office.get(month_url(2021, 5)).content.decode()
+    # A dismissal posted from a page built before the finding changes nothing.
+    response = office.post(dismiss_url(may, flag), {"reason": "同一活动"}, follow=True)
+    assert "此疑点无需再处理" in response.content.decode()
+    flag.refresh_from_db()
+    assert flag.dismissed_at is None
+    # Withdrawn, the finding no longer answers it: the flag is open again.
+    may.findings.get().withdraw(people["office"], "认定有误")
+    assert list(Flag.objects.open()) == [flag]
 
 
 @pytest.mark.parametrize(

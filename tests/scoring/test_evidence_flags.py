@@ -82,9 +82,7 @@ def test_the_quarter_page_shows_each_month_flagged_beside_its_item(client, peopl
     item = next(li for li in a.split("<li") if "2021年4月报表按时报送" in li)
     assert reverse("report", args=[q2["a", 4].pk]) in item
     assert badges(item) == [("未排除的疑点：照片重复使用、照片无拍摄时间", "疑点 2")]
-    assert (
-        '<span class="visually-hidden"> 未排除的疑点：照片重复使用、照片无拍摄时间</span>' in item
-    )
+    assert '<small class="flag-kinds">未排除的疑点：照片重复使用、照片无拍摄时间</small>' in item
     # A's other months, on time and unflagged, are not listed; C has nothing to flag.
     assert "2021年5月报表按时报送" not in a
     assert badges(row_of(page, "丙社区")) == []
