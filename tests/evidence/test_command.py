@@ -79,6 +79,14 @@ def test_a_dismissed_flag_is_listed_as_dismissed(reused, people):
     assert [r["status"] for r in records] == ["open", "open", "open", "dismissed"]
 
 
+def test_a_finding_answers_the_reports_flags(reused, people):
+    """E1: once the office finds the report falsified, its flags wait for nothing more."""
+    reused[1].mark_falsified(people["office"], "照片重复使用")
+    records = json.loads(run("2021-05", "--format", "json"))
+    assert [r["status"] for r in records] == ["answered"] * 4
+    assert "已认定弄虚作假" in run("2021-05").splitlines()[2]
+
+
 def test_the_text_is_a_chinese_table(reused):
     lines = run("2021-05").splitlines()
     assert lines[0] == "2021-05的疑点：共 4 个，4 个未排除。"

@@ -13,7 +13,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from evidence.checks import check_month
 from evidence.models import Flag, FlagKind
@@ -39,6 +39,20 @@ def report_record(report):
     }
 
 
+def status(flag):
+    """open, dismissed, or answered: the report was found falsified (E1)."""
+    if flag.dismissed_at is not None:
+        return "dismissed"
+    return "answered" if flag.answered else "open"
+
+
+STATUS_WORDS = {
+    "open": pgettext_lazy("flag status", "open"),
+    "dismissed": pgettext_lazy("flag status", "dismissed"),
+    "answered": pgettext_lazy("flag status", "found falsified"),
+}
+
+
 def as_record(flag):
     record = {
         "kind": flag.kind,
@@ -46,7 +60,7 @@ def as_record(flag):
         "activity": flag.activity_id,
         "photo": flag.photo_id,
         "detail": str(flag.detail),
-        "status": "open" if flag.is_open else "dismissed",
+        "status": status(flag),
         "matches": None,
     }
     if flag.kind == FlagKind.PHOTO_REUSED:
@@ -117,9 +131,7 @@ class Command(BaseCommand):
                 str(flag.report),
                 str(flag.activity.position),
                 str(flag.photo or "—"),
-                pgettext("flag status", "open")
-                if flag.is_open
-                else pgettext("flag status", "dismissed"),
+                str(STATUS_WORDS[status(flag)]),
                 str(flag.detail),
             ]
             for flag in flags
