@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.access import desk_open_to
 from communities.second_factor import needs_second_factor, second_factor_url
+from evidence.models import Flag
 from reporting.missing import first_missing, latest_due_month
 from reporting.models import Plan
 from reporting.months import choose_year
@@ -54,6 +55,8 @@ class LuoshanAdminSite(admin.AdminSite):
             "plan_missing_year": year.this_year if year.this_year_missing else None,
             "awaiting_review": list(waiting.filter(pk__in=first)),
             "awaiting_count": waiting.count(),
+            # E1: flags still waiting for the office, wherever they are.
+            "open_flags": Flag.objects.open().count(),
             "listed": self.LISTED,
         }
         return super().index(request, {**context, **(extra_context or {})})

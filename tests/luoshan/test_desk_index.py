@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evidence.models import FlagKind
 from reporting.models import MonthlyReport
-from tests.conftest import add_activity
+from tests.conftest import add_activity, raise_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,19 @@ def test_the_index_takes_as_many_queries_for_20_communities_as_for_2(office, peo
     many, waiting, owing = queries()
     assert (waiting, owing) == (20, 23)
     assert many == few
+
+
+def test_the_index_counts_the_flags_waiting_for_the_office(office, people, plan, places):
+    """E1: the flags neither dismissed nor answered by a finding, a link to their reports."""
+    report = _submitted(plan, places["a"], people["alice"], 1)
+    photo = report.activities.get().photos.get()
+    assert "疑点待综治办处理" not in _awaiting(office.get(reverse("admin:index")).content.decode())
+    raise_flag(FlagKind.PHOTO_NO_METADATA, photo=photo)
+    raise_flag(FlagKind.PHOTO_DATE_MISMATCH, photo=photo, days=9)
+    dismissed = raise_flag(FlagKind.CAPTION_REUSED, activity=photo.activity, same_caption=True)
+    dismissed.dismiss(people["office"], "通用标语")
+    awaiting = _awaiting(office.get(reverse("admin:index")).content.decode())
+    link = reverse("admin:reporting_monthlyreport_changelist") + "?flags=open"
+    assert f'<a href="{link}">有 2 个疑点待综治办处理：查看相关报表</a>' in awaiting
+    report.mark_falsified(people["office"], "照片重复使用")
+    assert "疑点待综治办处理" not in _awaiting(office.get(reverse("admin:index")).content.decode())
