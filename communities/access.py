@@ -83,6 +83,25 @@ class Viewer:
         """M6: the office, on a report that has been submitted (Finding.record says the same)."""
         return self.is_office and report.has_been_submitted
 
+    # A work point's own duty (P1): its supervision visits and work meetings.
+
+    @property
+    def records_supervision(self):
+        """Work-point heads record their own point's supervision visits and work meetings."""
+        return self.role == Role.WORK_POINT_HEAD
+
+    def can_view_point(self, work_point_id):
+        """A point's visits and meetings: its own head, the office and the leadership."""
+        return self.sees_all or self.can_record_for(work_point_id)
+
+    def can_record_for(self, work_point_id):
+        """Only a point's own head records (and corrects) its visits and meetings."""
+        return self.records_supervision and self.work_point_id == work_point_id
+
+    def can_see_point_originals(self, work_point_id):
+        """Originals keep their GPS: the point's own head and the office only."""
+        return self.is_office or self.can_record_for(work_point_id)
+
 
 _ROLE_ORDER = (Role.OFFICE, Role.LEADERSHIP, Role.WORK_POINT_HEAD, Role.COMMUNITY_STAFF)
 
@@ -124,6 +143,25 @@ def require_view(user, community):
 def require_edit(user, community):
     """403 unless `user` files `community`'s reports (they may read it, not change it)."""
     if not viewer_of(user).can_edit(community):
+        raise PermissionDenied
+
+
+def require_point_view(user, work_point):
+    """404 for another point's head, so a typed-in id reveals nothing; 403 for a role
+    that reads no point's duties (community staff, an account without a role)."""
+    viewer = viewer_of(user)
+    if viewer.can_view_point(work_point.pk):
+        return
+    if viewer.records_supervision:
+        raise Http404
+    raise PermissionDenied
+
+
+def require_point_head(user, work_point):
+    """As require_point_view, then 403 unless `user` is the point's own head (the office
+    and the leadership read, they never record)."""
+    require_point_view(user, work_point)
+    if not viewer_of(user).can_record_for(work_point.pk):
         raise PermissionDenied
 
 

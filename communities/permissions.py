@@ -26,6 +26,10 @@ OFFICE_PERMISSIONS = {
     "scoring.inspection": ("add", "change", "view"),
     "scoring.inspectionresult": ("add", "change", "delete", "view"),
     "scoring.officialwarning": ("change", "view"),
+    # R1: the e-mail switch and the WeCom groups are the office's to set; the log is read.
+    "reminders.emailchannel": ("change", "view"),
+    "reminders.wecomgroup": ("add", "change", "delete", "view"),
+    "reminders.reminder": ("view",),
     # Roles are chosen on a user's page; the roles' own pages list Django's permission
     # names, in English, and stay with superusers.
     "auth.user": ("add", "change", "view"),

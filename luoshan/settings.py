@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "reporting",
     "scoring",
     "evidence",
+    "duties",
+    "reminders",
     "luoshan.apps.LuoshanConfig",
 ]
 
@@ -329,3 +331,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Reminders (R1, reminders/) and e-mail ---
+
+
+def env_days(name, default):
+    """A list of whole days, none negative, e.g. "3,0", latest first."""
+    try:
+        days = sorted({int(day) for day in env_list(name, default)}, reverse=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must list whole days, e.g. 3,0") from None
+    if not days or days[-1] < 0:
+        raise ImproperlyConfigured(f"{name} must list whole days, none negative, e.g. 3,0")
+    return tuple(days)
+
+
+# The calendar days (Asia/Shanghai) before a deadline on which a community without its
+# report, or a point without its supervision, is reminded; 0 is the deadline day.
+REMINDER_DAYS_BEFORE = env_days("REMINDER_DAYS_BEFORE", ["3", "0"])
+# Seconds to wait for a WeCom group robot's answer before counting the post as failed.
+REMINDER_WECOM_TIMEOUT = env_int("REMINDER_WECOM_TIMEOUT", 5)
+# The portal's address, named in e-mails and WeCom messages (none: not named).
+REMINDER_PORTAL_URL = env_str("REMINDER_PORTAL_URL", "")
+
+# E-mail goes through SMTP as the environment says; in development it is printed.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL: set one of them, not both.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("communities/<int:pk>/team-finding/", reporting_views.team_finding, name="team_finding"),
     path("team/", community_views.team, name="team"),
     path("scores/", include("scoring.urls")),
+    path("duties/", include("duties.urls")),
     path("text-size/", community_views.text_size, name="text_size"),
     path(
         "accounts/login/",

@@ -22,6 +22,7 @@ so its object pages are asked for A's objects.
 """
 
 import io
+import uuid
 from datetime import date
 from types import SimpleNamespace
 
@@ -38,7 +39,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from communities.models import AccessEvent, Assignment, PropagandaTeam, Role
 from communities.permissions import grant_office_permissions
+from duties.models import Supervision, WorkMeeting
 from evidence.models import FlagKind
+from reminders.models import EmailChannel, Reminder, WeComGroup
 from reporting.models import Finding, ImportUpload, MonthlyReport, StagedPhoto
 from reporting.photos import check_photo
 from scoring.models import Inspection, InspectionResult, OfficialWarning
@@ -68,6 +71,8 @@ LOGGED_IN = ROLES[1:]
 DESK = ("office", "superuser")  # the admin's users; a superuser reads as the office
 SEES_ALL = ("leader", *DESK)
 OWN_STAFF = {"a": "alice", "b": "bob"}
+HEADS = {"a": "head", "b": "other_head"}  # the heads of A's and B's work points
+POINTS = {"a": "point", "b": "other_point"}
 VIEWERS = {  # who may read a community's pages (communities.access.Viewer.can_view)
     "a": ("alice", "head", *SEES_ALL),
     "b": ("bob", "other_head", *SEES_ALL),
@@ -98,6 +103,14 @@ OFFICE_RIGHTS = {
     "reporting.finding": "v",
     "scoring.inspection": "vac",
     "scoring.officialwarning": "vc",  # issued from the ledger, not added here
+    # P1: recorded and corrected by the points' heads on their pages; read here.
+    "duties.supervision": "v",
+    "duties.workmeeting": "v",
+    # R1: the e-mail switch (one row, made by the migration) and the WeCom groups are
+    # the office's to set; the reminders sent are a log, read only.
+    "reminders.emailchannel": "vc",
+    "reminders.wecomgroup": "vacd",
+    "reminders.reminder": "v",
 }
 # What not even a superuser does in the admin: evidence and records the portal (or
 # django-axes) writes for itself are never added or deleted by hand.
@@ -107,6 +120,10 @@ NOBODY_DOES = {
     "reporting.activity": "ad",
     "reporting.activityphoto": "ad",
     "reporting.finding": "ad",
+    "duties.supervision": "acd",
+    "duties.workmeeting": "acd",
+    "reminders.emailchannel": "ad",
+    "reminders.reminder": "ad",
     "axes.accessattempt": "a",
     "axes.accesslog": "a",
     "axes.accessfailurelog": "a",
@@ -175,11 +192,36 @@ def world(plan, places, people):
                 on=date(2021, 7, 10),
             ),
         )
+    for side, head in HEADS.items():
+        work_point, by = places[POINTS[side]], people[head]
+        sides[side].visit = Supervision.record(
+            work_point=work_point,
+            plan=plan,
+            month=4,
+            by=by,
+            submission=uuid.uuid4(),
+            communities=[places[side]],
+            photos=[check_photo(jpeg_upload())],
+            held_on=date(2021, 4, 12),
+            checked="检查宣传栏",
+        )
+        sides[side].meeting = WorkMeeting.record(
+            work_point=work_point,
+            plan=plan,
+            month=4,
+            by=by,
+            submission=uuid.uuid4(),
+            held_on=date(2021, 4, 20),
+            attendees="点长、社区书记",
+            case_analysis="本月无发案",
+        )
     inspection = Inspection.objects.create(
         plan=plan, held_on=date(2021, 6, 1), title="六月督查", recorded_by=office
     )
     InspectionResult.objects.create(inspection=inspection, community=places["a"], points=1)
     a = sides["a"]
+    email_switch = EmailChannel.objects.get()
+    email_switch.save()  # its first history record: the migration made the row without one
     admin_objects = {
         "auth.group": Group.objects.get(name=Role.OFFICE),
         "auth.user": people["alice"],
@@ -204,6 +246,22 @@ def world(plan, places, people):
         "reporting.finding": a.finding,
         "scoring.inspection": inspection,
         "scoring.officialwarning": a.warning,
+        "duties.supervision": a.visit,
+        "duties.workmeeting": a.meeting,
+        "reminders.emailchannel": email_switch,
+        "reminders.wecomgroup": WeComGroup.objects.create(
+            name="缺塘点反诈群",
+            webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=test",
+        ),
+        "reminders.reminder": Reminder.objects.create(
+            kind="report",
+            community=places["a"],
+            plan=plan,
+            month=4,
+            deadline=date(2021, 5, 1),
+            days_before=3,
+            channel="portal",
+        ),
     }
     # A workbook the office uploaded for import and has not confirmed yet.
     book = Workbook()
@@ -378,6 +436,71 @@ def portal_cases(w):
                 {"forbidden": not_office},
             ),
         ]
+    return cases + duty_cases(w)
+
+
+def duty_cases(w):
+    """P1: a point's month, its forms, corrections and photos. Its head records; the office
+    and the leadership read; the other head is told nothing (404); roles that read no
+    point's duties are refused (403)."""
+    cases = []
+    no_points = ["alice", "bob", "nobody"]
+    for side, s in w.sides.items():
+        head = HEADS[side]
+        other_head = HEADS["b" if side == "a" else "a"]
+        point = s.visit.work_point_id
+        month = reverse("duties:month", args=[point, 2021, 4])
+        photo = s.visit.photos.get()
+        refused = {"forbidden": [*SEES_ALL, *no_points], "not_found": [other_head]}
+        cases += [
+            case(
+                month,
+                answers(
+                    login=["anonymous"],
+                    ok=[head, *SEES_ALL],
+                    forbidden=no_points,
+                    not_found=[other_head],
+                ),
+            ),
+            *post_only(reverse("duties:add_supervision", args=[point, 2021, 4]), refused),
+            *post_only(reverse("duties:add_meeting", args=[point, 2021, 4]), refused),
+        ]
+        # A 2021 record is no longer corrected: its head is sent back to its month.
+        for name, record in (("correct_supervision", s.visit), ("correct_meeting", s.meeting)):
+            url = reverse(f"duties:{name}", args=[record.pk])
+            cases += [
+                case(url, answers(login=["anonymous"], redirect=[head], **refused)),
+                case(url, answers(login=["anonymous"], **refused), method="post"),
+            ]
+        for variant in ("thumbnail", "display"):
+            url = reverse("duties:photo", args=[photo.pk, variant])
+            cases.append(
+                case(
+                    url,
+                    answers(
+                        login=["anonymous"],
+                        ok=[head, *SEES_ALL],
+                        forbidden=no_points,
+                        not_found=[other_head],
+                    ),
+                )
+            )
+        # The original keeps its GPS: the point's head and the office.
+        cases += [
+            case(
+                reverse("duties:photo", args=[photo.pk, "original"]),
+                answers(
+                    login=["anonymous"],
+                    ok=[head, *DESK],
+                    forbidden=["leader", *no_points],
+                    not_found=[other_head],
+                ),
+            ),
+            case(
+                reverse("duties:photo", args=[photo.pk, "bogus"]),
+                answers(404, login=["anonymous"]),
+            ),
+        ]
     return cases
 
 
@@ -467,6 +590,13 @@ def admin_cases(w):
             content_type="application/zip",
         ),
         desk_page(reverse("admin:reporting_monthlyreport_import"), 200),
+        # P1: every point's duty months, and the same as Excel.
+        desk_page(reverse("admin:duties_supervision_points") + "?year=2021", 200),
+        desk_page(
+            reverse("admin:duties_supervision_points_xlsx") + "?year=2021",
+            200,
+            content_type=XLSX,
+        ),
         # A month's evidence flags (E1); the bare address opens the month worth looking at.
         desk_page(reverse("admin:reporting_monthlyreport_evidence", args=[2021, 4]), 200),
         desk_page(reverse("admin:reporting_monthlyreport_evidence_latest"), 302),

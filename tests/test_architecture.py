@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "communities", "reporting", "evidence", "scoring", "luoshan")
+PACKAGES = (
+    "core",
+    "communities",
+    "reporting",
+    "duties",
+    "reminders",
+    "evidence",
+    "scoring",
+    "luoshan",
+)
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
@@ -31,6 +40,8 @@ def test_no_app_imports_one_above_it():
         ("reporting may not use scoring", "reporting/views.py", "from scoring import rules"),
         ("reporting may not use evidence", "reporting/review.py", "from evidence import views"),
         ("evidence may not use scoring", "evidence/views.py", "from scoring import gather"),
+        ("reporting may not use reminders", "reporting/views.py", "from reminders import due"),
+        ("duties may not use reminders", "duties/models.py", "from reminders.models import Kind"),
         ("communities may not use reporting", "communities/models.py", "import reporting.periods"),
         ("core may not use an app", "core/admin.py", "from communities.access import viewer_of"),
         ("a lazy import counts too", "reporting/months.py", "def f():\n    import luoshan.admin"),

@@ -8,12 +8,17 @@ Every photo is a picture of its own, taken (EXIF) on its activity's day, and eve
 community's places carry its name, so the evidence checks (E2–E4, docs/rules.md)
 flag nothing honest: only the few cases planted around April 2021 for the office
 to find (PLANTED_MONTH and the constants beside it).
+
+Each work point's head records its supervision visits (督导, with photos drawn the same
+way) and work meetings (工作会) for every 2021 duty month (P1); one point missed a month
+(MISSED_DUTY) and one entered a meeting after its month (ENTERED_LATE).
 """
 
 import base64
 import io
 import random
-from datetime import date, datetime, timedelta
+import uuid
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +27,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw, ImageFont, ImageOps
@@ -36,6 +42,7 @@ from communities.models import (
     WorkPoint,
 )
 from communities.second_factor import new_recovery_codes
+from duties.models import Supervision, SupervisionPhoto, WorkMeeting
 from evidence import hashing
 from evidence.checks import check_month
 from reporting import periods
@@ -108,6 +115,18 @@ PLANTED_CAPTION = "组织居民观看反诈宣传片，讲解冒充客服退款�
 # every photo drawn before than the checks' threshold (E2): none is taken for another.
 DISTINCT_MARGIN_BITS = 6
 PHOTO_SIZE = (960, 720)
+
+# P1: the points' visits and meetings. One point held neither in one month (missing on
+# the office's page); one entered a month's meeting only in the next (补录).
+MISSED_DUTY = ("后林点", 6)
+ENTERED_LATE = ("社店点", 8)
+CHECKED = (
+    "检查社区反诈宣传栏更新、活动台账和宣讲队伍名单",
+    "抽查入户走访记录，查看反诈宣传资料发放情况",
+    "检查社区反诈骗宣传活动照片和签到表",
+)
+PROBLEMS = ("", "个别社区宣传栏内容未更新", "部分活动签到表不全")
+FOLLOW_UPS = ("", "已要求社区一周内更新并拍照报点", "已督促补齐签到表")
 BANNERS = ((245, 245, 240), (200, 30, 40), (250, 220, 90), (30, 90, 170))
 
 
@@ -125,7 +144,8 @@ class Command(BaseCommand):
         self.distinct_bits = settings.EVIDENCE_PHOTO_MAX_DISTANCE + DISTINCT_MARGIN_BITS
         self.hashes = [
             hashing.as_number(phash)
-            for phash in ActivityPhoto.objects.values_list("phash", flat=True)
+            for model in (ActivityPhoto, SupervisionPhoto)
+            for phash in model.objects.values_list("phash", flat=True)
         ]
         with transaction.atomic():
             plan, _created = Plan.objects.get_or_create(
@@ -144,6 +164,7 @@ class Command(BaseCommand):
                 for month in plan.months():
                     self._report(plan, month, number, community, staff, office)
             self._findings_and_inspections(plan, communities, office)
+            self._point_duties(plan)
         # The checks run on commit of each submission; run here too, they also flag
         # what was seeded inside an outer transaction (the tests'). They keep what they
         # found before: running them again adds nothing.
@@ -313,6 +334,78 @@ class Command(BaseCommand):
                 on=date(2021, 11, 12), interviewed="社区书记、主任；综治办主任约谈"
             )
 
+    def _point_duties(self, plan):
+        """P1: every point's visit and meeting of each duty month begun, recorded by its
+        head the day it was held (one month missed, one entered late)."""
+        rng = random.Random(f"duties-{plan.year}")
+        for point in WorkPoint.objects.prefetch_related("communities"):
+            head = get_user_model().objects.get(username=f"dz{point.position}")
+            communities = list(point.communities.all())
+            for month in plan.months():
+                start = datetime(plan.year, month, 1, tzinfo=LOCAL)
+                if start > timezone.now() or (point.name, month) == MISSED_DUTY:
+                    continue
+                visited = Supervision.objects.of_month(plan, month).filter(work_point=point)
+                if communities and not visited.exists():
+                    self._visit(plan, month, point, head, communities, rng)
+                if not WorkMeeting.objects.of_month(plan, month).filter(work_point=point).exists():
+                    self._meeting(plan, month, point, head, rng)
+
+    def _visit(self, plan, month, point, head, communities, rng):
+        held_on = date(plan.year, month, rng.randint(6, 16))
+        held = datetime.combine(held_on, time(9, 30), tzinfo=LOCAL)
+        photos = []
+        for number in range(rng.choice((1, 2, 2, 3))):
+            line = f"{point.name}督导 {held:%Y-%m-%d}"
+            name = f"DD_{point.position}_{month:02d}_{number}.jpg"
+            seed = f"督导/{point.name}/{held_on}/{number}"
+            checked = self._distinct(
+                lambda attempt, seed=seed, line=line, name=name: self._drawn(
+                    f"{seed}/{attempt}", held, line, name, held, title="反诈宣传督导"
+                )
+            )
+            self.hashes.append(hashing.as_number(checked.phash))
+            photos.append(checked)
+        picked = rng.randint(0, 2)
+        Supervision.record(
+            work_point=point,
+            plan=plan,
+            month=month,
+            by=head,
+            submission=uuid.uuid4(),
+            communities=communities[: rng.randint(1, len(communities))],
+            photos=photos,
+            at=held + timedelta(hours=8),
+            held_on=held_on,
+            checked=CHECKED[picked],
+            problems=PROBLEMS[picked],
+            follow_up=FOLLOW_UPS[picked],
+        )
+
+    def _meeting(self, plan, month, point, head, rng):
+        held_on = date(plan.year, month, rng.randint(18, 26))
+        recorded = datetime.combine(held_on, time(17, 30), tzinfo=LOCAL)
+        if (point.name, month) == ENTERED_LATE:
+            recorded = datetime(*periods.next_month(plan.year, month), 3, 9, tzinfo=LOCAL)
+        cases = rng.randint(0, 4)
+        WorkMeeting.record(
+            work_point=point,
+            plan=plan,
+            month=month,
+            by=head,
+            submission=uuid.uuid4(),
+            at=recorded,
+            held_on=held_on,
+            attendees=f"{point.name}点长、各社区书记、罗山派出所社区民警、网格员代表",
+            case_analysis=(
+                f"本月辖区发生电信网络诈骗{cases}起，以冒充客服退款和刷单返利为主，"
+                "受害人多为老年人和在校学生。"
+                if cases
+                else "本月辖区未发生电信网络诈骗案件，继续保持宣传力度。"
+            ),
+            decisions="下月重点开展老年人入户宣传，组织各社区在人流密集处摆放展板。",
+        )
+
     def _planted_photo(self, plan, number, month, community, activity):
         """The photo planted on this report's first activity (PLANTED), checked, or None."""
         name = _photo_name(activity, 0)
@@ -346,8 +439,14 @@ class Command(BaseCommand):
     def _distinct_photo(self, community, activity, number, taken_at=None):
         """A photo drawn for `activity`, checked, and drawn again (another picture) while
         its perceptual hash is near one drawn before: no honest photo looks reused (E2)."""
+        return self._distinct(
+            lambda attempt: self._photo(community, activity, number, taken_at, attempt)
+        )
+
+    def _distinct(self, draw):
+        """`draw(attempt)` checked, drawn again while it looks like a photo drawn before."""
         for attempt in range(100):
-            checked = check_photo(self._photo(community, activity, number, taken_at, attempt))
+            checked = check_photo(draw(attempt))
             value = hashing.as_number(checked.phash)
             if all(hashing.distance(value, other) > self.distinct_bits for other in self.hashes):
                 return checked
@@ -360,6 +459,16 @@ class Command(BaseCommand):
         given (E3: the checks read it in Asia/Shanghai)."""
         held = periods.local(activity.held_at)
         seed = f"{community.name}/{held:%Y-%m-%d %H}/{activity.position}/{number}/{attempt}"
+        return self._drawn(
+            seed,
+            held,
+            f"{community.name} {held:%Y-%m-%d}",
+            _photo_name(activity, number),
+            taken_at or activity.held_at,
+        )
+
+    def _drawn(self, seed, held, line, name, taken_at, title="防范电信网络诈骗"):
+        """The picture of `seed`: `title` and `line` on its banner, taken at `taken_at`."""
         rng = random.Random(seed)
         width, height = PHOTO_SIZE
 
@@ -396,13 +505,8 @@ class Command(BaseCommand):
         )
         if self.font_path:
             font = ImageFont.truetype(self.font_path, 56)
-            draw.text((left + 30, top + 30), "防范电信网络诈骗", font=font, fill=ink)
-            draw.text(
-                (left + 30, top + 130),
-                f"{community.name} {held:%Y-%m-%d}",
-                font=font.font_variant(size=40),
-                fill=ink,
-            )
+            draw.text((left + 30, top + 30), title, font=font, fill=ink)
+            draw.text((left + 30, top + 130), line, font=font.font_variant(size=40), fill=ink)
         else:
             font = ImageFont.load_default(size=48)
             draw.text((left + 30, top + 60), f"Anti-fraud {held:%Y-%m-%d}", font=font, fill=ink)
@@ -410,8 +514,8 @@ class Command(BaseCommand):
         grain = grain.resize(PHOTO_SIZE)
         image = Image.blend(image, Image.merge("RGB", (grain, grain, grain)), 0.12)
         out = io.BytesIO()
-        image.save(out, "JPEG", quality=80, exif=_exif(taken_at or activity.held_at))
-        return SimpleUploadedFile(_photo_name(activity, number), out.getvalue(), "image/jpeg")
+        image.save(out, "JPEG", quality=80, exif=_exif(taken_at))
+        return SimpleUploadedFile(name, out.getvalue(), "image/jpeg")
 
     def _print_accounts(self, count):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo accounts (demo only):"))
@@ -430,6 +534,13 @@ class Command(BaseCommand):
                 "Evidence cases to find: April 2021 (and one photo of April reused in May "
                 "2021). The office opens that month to see them flagged."
             )
+        )
+        self.stdout.write(
+            _(
+                "Work points' supervision and meetings: %(point)s missed %(year)d-%(month)02d; "
+                "the office sees every point's months on the desk."
+            )
+            % {"point": MISSED_DUTY[0], "year": 2021, "month": MISSED_DUTY[1]}
         )
 
 

@@ -1,0 +1,344 @@
+"""The plan's duties beyond the communities' monthly report (docs/rules.md P1 …).
+
+P1: every month of the activity phase (the plan's duty months, M7), each work point
+holds at least one supervision visit (督导) in its communities and one work meeting
+(工作会) that reviews the point's fraud cases (发案情况研判). The point's head records
+them; the office sees which are done or missing. Nothing here is scored: the plan
+sets no deduction for points.
+
+A record is written by `record` and corrected by `correct` (the current or the
+previous month only, duties.rules.correctable), each in one transaction; nothing else
+changes it, and simple-history keeps every version. A record is never deleted.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communities.models import Community, WorkPoint
+from duties import rules
+from reporting import periods
+from reporting.models import PHOTO_FILE_FIELDS, PhotoFiles, Plan
+
+TEXT_LIMIT = 2000  # characters of any one text: a page of notes, not a file
+
+# Refusals, each naming what to do.
+SENT_TWICE = _("This was already recorded (the form was sent twice); it was not recorded again.")
+STALE = _("This record was changed on another device; please reload the page and correct it again.")
+CLOSED = _(
+    "A record can be corrected only in its own month and the month after; "
+    "this one is kept as the office saw it."
+)
+
+
+class PointDutyQuerySet(models.QuerySet):
+    def of_month(self, plan, month):
+        return self.filter(plan=plan, month=month)
+
+
+class PointDuty(models.Model):
+    """What a supervision visit and a work meeting share: whose, which month, who wrote it."""
+
+    work_point = models.ForeignKey(
+        WorkPoint, models.PROTECT, related_name="+", verbose_name=_("work point")
+    )
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="+", verbose_name=_("plan"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    held_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    # The page's one-time key: a form sent twice (a double tap, a resent page) records once.
+    submission = models.UUIDField(
+        _("form submission"), unique=True, default=uuid.uuid4, editable=False
+    )
+    # Raised by every correction: a page built on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = PointDutyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ("held_on", "pk")
+        indexes = [
+            models.Index(fields=("plan", "work_point", "month"), name="%(class)s_point_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.work_point} {self.held_on:%Y-%m-%d} {self._meta.verbose_name}"
+
+    @property
+    def month_label(self):
+        return f"{self.plan.year}-{self.month:02d}"
+
+    @property
+    def ends_at(self):
+        """The first local instant after the record's month (P1: missing from then on)."""
+        return periods.month_bounds(self.plan.year, self.month)[1]
+
+    @property
+    def recorded_late(self):
+        """Entered after its month ended (补录)."""
+        return rules.recorded_late(self.recorded_at, self.ends_at)
+
+    def is_correctable(self, today=None):
+        return rules.correctable(self.plan.year, self.month, today or timezone.localdate())
+
+    @staticmethod
+    def check_held_on(plan, month, held_on):
+        """A record of a duty month (M7) is of a day of that month, and not a day to come."""
+        if not plan.carries_duty(month):
+            raise ValidationError(
+                _("%(year)d-%(month)02d carries no duty in the plan.")
+                % {"year": plan.year, "month": month},
+                code="no_duty",
+            )
+        start, end = periods.month_bounds(plan.year, month)
+        if not start.date() <= held_on < end.date():
+            raise ValidationError(
+                _("The date must be in %(year)d-%(month)02d.")
+                % {"year": plan.year, "month": month},
+                code="wrong_month",
+                params={"field": "held_on"},
+            )
+        if held_on > timezone.localdate():
+            raise ValidationError(
+                _("The date cannot be in the future."),
+                code="future",
+                params={"field": "held_on"},
+            )
+
+    @classmethod
+    def _create(cls, *, work_point, plan, month, by, submission, at, values):
+        """The new row, inside the caller's transaction; a second sending of the same
+        page is refused before anything else is written."""
+        cls.check_held_on(plan, month, values["held_on"])
+        duty = cls(
+            work_point=work_point,
+            plan=plan,
+            month=month,
+            recorded_by=by,
+            recorded_at=at or timezone.now(),
+            submission=submission,
+            **values,
+        )
+        duty._history_user = by  # the history names who, from a page or a command alike
+        try:
+            with transaction.atomic():
+                duty.save()
+        except IntegrityError:
+            if cls.objects.filter(submission=submission).exists():
+                raise ValidationError(SENT_TWICE, code="sent_twice") from None
+            raise
+        return duty
+
+    def _locked_for_correction(self, version, by):
+        """The row locked, still correctable and at the `version` the page was built on."""
+        locked = type(self).objects.select_for_update().select_related("plan").get(pk=self.pk)
+        if not locked.is_correctable():
+            raise ValidationError(CLOSED, code="closed")
+        if locked.version != version:
+            raise ValidationError(STALE, code="stale")
+        locked._history_user = by
+        return locked
+
+    def _apply(self, values):
+        self.check_held_on(self.plan, self.month, values["held_on"])
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.version += 1
+        self.save()
+
+
+class Supervision(PointDuty):
+    """督导: a visit of the point to its communities, to check their anti-fraud work."""
+
+    communities = models.ManyToManyField(
+        Community, related_name="supervisions", verbose_name=_("communities visited")
+    )
+    checked = models.TextField(_("what was checked"), max_length=TEXT_LIMIT)
+    problems = models.TextField(_("problems found"), max_length=TEXT_LIMIT, blank=True)
+    follow_up = models.TextField(_("follow-up"), max_length=TEXT_LIMIT, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[communities])
+
+    class Meta(PointDuty.Meta):
+        verbose_name = _("supervision visit")
+        verbose_name_plural = _("supervision visits")
+
+    @classmethod
+    def record(
+        cls, *, work_point, plan, month, by, submission, communities, photos, at=None, **values
+    ):
+        """P1: a visit with the communities visited and its photos (checked by
+        reporting.photos.check_photo), all or nothing.
+
+        `at` is for records made after the fact (demo data); pages pass none.
+        """
+        cls.check_communities(work_point, communities)
+        cls.check_photo_count(0, photos)
+        stored = []
+        try:
+            with transaction.atomic():
+                visit = cls._create(
+                    work_point=work_point,
+                    plan=plan,
+                    month=month,
+                    by=by,
+                    submission=submission,
+                    at=at,
+                    values=values,
+                )
+                visit.communities.set(communities)
+                for checked in photos:
+                    stored.append(SupervisionPhoto.create_from(visit, checked, by))
+        except BaseException:
+            for photo in stored:  # rolled back: their files go too
+                photo.delete_files()
+            raise
+        return visit
+
+    def correct(self, by, *, version, communities, photos=(), **values):
+        """The head's correction (current or previous month): the texts, the date, the
+        communities; photos may be added, never removed (they are evidence)."""
+        self.check_communities(self.work_point, communities)
+        stored = []
+        try:
+            with transaction.atomic():
+                locked = self._locked_for_correction(version, by)
+                self.check_photo_count(locked.photos.count(), photos)
+                locked._apply(values)
+                locked.communities.set(communities)
+                for checked in photos:
+                    stored.append(SupervisionPhoto.create_from(locked, checked, by))
+        except BaseException:
+            for photo in stored:
+                photo.delete_files()
+            raise
+        return locked
+
+    @staticmethod
+    def check_communities(work_point, communities):
+        if not communities:
+            raise ValidationError(
+                _("Tick at least one community visited."),
+                code="no_community",
+                params={"field": "communities"},
+            )
+        if any(community.work_point_id != work_point.pk for community in communities):
+            raise ValidationError(
+                _("Only the point's own communities can be visited."),
+                code="other_point",
+                params={"field": "communities"},
+            )
+
+    @staticmethod
+    def check_photo_count(kept, photos):
+        """As an activity's (docs/rules.md): 1 to PHOTOS_PER_ACTIVITY photos."""
+        if kept + len(photos) == 0:
+            raise ValidationError(
+                _("Add at least one photo of the visit."),
+                code="no_photo",
+                params={"field": "photos"},
+            )
+        if kept + len(photos) > settings.PHOTOS_PER_ACTIVITY:
+            raise ValidationError(
+                _("A visit has at most %(n)d photos.") % {"n": settings.PHOTOS_PER_ACTIVITY},
+                code="too_many_photos",
+                params={"field": "photos"},
+            )
+
+
+class WorkMeeting(PointDuty):
+    """工作会: the point's meeting on its anti-fraud work, reviewing its fraud cases."""
+
+    attendees = models.TextField(_("attendees"), max_length=TEXT_LIMIT)
+    case_analysis = models.TextField(
+        _("analysis of the fraud cases (发案情况研判)"), max_length=TEXT_LIMIT
+    )
+    decisions = models.TextField(_("decisions"), max_length=TEXT_LIMIT, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(PointDuty.Meta):
+        verbose_name = _("work meeting")
+        verbose_name_plural = _("work meetings")
+
+    @classmethod
+    def record(cls, *, work_point, plan, month, by, submission, at=None, **values):
+        """P1: a work meeting of the point (`at`: as Supervision.record)."""
+        with transaction.atomic():
+            return cls._create(
+                work_point=work_point,
+                plan=plan,
+                month=month,
+                by=by,
+                submission=submission,
+                at=at,
+                values=values,
+            )
+
+    def correct(self, by, *, version, **values):
+        """The head's correction (current or previous month)."""
+        with transaction.atomic():
+            locked = self._locked_for_correction(version, by)
+            locked._apply(values)
+        return locked
+
+
+class SupervisionPhoto(PhotoFiles):
+    """A photo of a supervision visit, checked as a report's photos are
+    (reporting.photos.check_photo) and kept as evidence: never removed by a person."""
+
+    supervision = models.ForeignKey(
+        Supervision, models.CASCADE, related_name="photos", verbose_name=_("supervision visit")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("pk",)
+        verbose_name = _("supervision photo")
+        verbose_name_plural = _("supervision photos")
+
+    @classmethod
+    def create_from(cls, supervision, checked, by):
+        photo = cls(supervision=supervision)
+        photo.store(checked, by)
+        photo._history_user = by
+        try:
+            photo.save()
+        except BaseException:
+            photo.delete_files()
+            raise
+        return photo
+
+    def delete_files(self):
+        """The files of a photo whose row was never kept (its transaction rolled back)."""
+        for name in PHOTO_FILE_FIELDS:
+            field = getattr(self, name)
+            if field.name:
+                field.storage.delete(field.name)
+
+
+def duties_held(work_point_id, plan, month):
+    """(supervised, met): whether the point held a supervision visit, and a work meeting,
+    in `month` of `plan`."""
+    return (
+        Supervision.objects.of_month(plan, month).filter(work_point_id=work_point_id).exists(),
+        WorkMeeting.objects.of_month(plan, month).filter(work_point_id=work_point_id).exists(),
+    )
+
+
+def duty_done(work_point, plan, month):
+    """P1: whether the point held both a supervision visit and a work meeting that month."""
+    return (
+        Supervision.objects.of_month(plan, month).filter(work_point=work_point).exists()
+        and WorkMeeting.objects.of_month(plan, month).filter(work_point=work_point).exists()
+    )

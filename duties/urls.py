@@ -1,0 +1,32 @@
+from django.urls import path
+
+from duties import views
+from duties.models import Supervision, WorkMeeting
+
+app_name = "duties"
+
+MONTH = "points/<int:point>/<int:year>/<int:month>/"
+
+urlpatterns = [
+    path(MONTH, views.month_page, name="month"),
+    path(
+        MONTH + "supervisions/",
+        views.add_record,
+        {"model": Supervision},
+        name="add_supervision",
+    ),
+    path(MONTH + "meetings/", views.add_record, {"model": WorkMeeting}, name="add_meeting"),
+    path(
+        "supervisions/<int:pk>/",
+        views.correct_record,
+        {"model": Supervision},
+        name="correct_supervision",
+    ),
+    path(
+        "meetings/<int:pk>/",
+        views.correct_record,
+        {"model": WorkMeeting},
+        name="correct_meeting",
+    ),
+    path("photos/<int:pk>/<str:variant>/", views.photo, name="photo"),
+]
