@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from communities.access import require_point_head, require_point_view, viewer_of
 from communities.models import WorkPoint
@@ -132,9 +132,13 @@ def _apply(form, write):
 
 
 @login_required
-@require_POST
 def add_record(request, point, year, month, model):
-    """P1: the head records a visit or a meeting of its own point's month."""
+    """P1: the head records a visit or a meeting of its own point's month.
+
+    The form posts here; a GET (the login page sending back a head whose session ran out
+    while filling it in, a reload) goes to the month's page, never to a bare 405."""
+    if request.method != "POST":
+        return redirect(reverse("duties:month", args=[point, year, month]))
     work_point = get_object_or_404(WorkPoint, pk=point)
     require_point_head(request.user, work_point)
     plan = _duty_month(year, month)

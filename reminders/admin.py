@@ -2,6 +2,7 @@
 reminder sent or still pending, failures first to be seen."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +29,9 @@ class WeComGroupAdmin(AuditedAdmin):
     list_filter = ("enabled",)
     search_fields = ("name",)
     filter_horizontal = ("work_points", "communities")
+    # A robot's address is https (the model refuses others); typed without a scheme,
+    # it is read as one (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("work_points", "communities")

@@ -86,7 +86,9 @@ def due_months(at):
 def due_reminders(at):
     """R1: every target to be reminded at `at`: the communities without a submitted
     report of a due month (a returned report was submitted: it is never reminded), and
-    the work points whose supervision of a due month is not done."""
+    the work points whose supervision of a due month is not done. `at` sets the calendar,
+    not the data: the reports and records are read as they stand now (so a dry run `--at`
+    a past moment shows what would go today on that date, not what went then)."""
     dues = []
     for month in due_months(at):
         if month.is_report:

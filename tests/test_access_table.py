@@ -462,9 +462,14 @@ def duty_cases(w):
                     not_found=[other_head],
                 ),
             ),
-            *post_only(reverse("duties:add_supervision", args=[point, 2021, 4]), refused),
-            *post_only(reverse("duties:add_meeting", args=[point, 2021, 4]), refused),
         ]
+        # The forms post here; a GET (a login after the session ran out) goes to the month.
+        for name in ("add_supervision", "add_meeting"):
+            url = reverse(f"duties:{name}", args=[point, 2021, 4])
+            cases += [
+                case(url, answers(302, login=["anonymous"])),
+                case(url, answers(**refused, login=["anonymous"]), method="post"),
+            ]
         # A 2021 record is no longer corrected: its head is sent back to its month.
         for name, record in (("correct_supervision", s.visit), ("correct_meeting", s.meeting)):
             url = reverse(f"duties:{name}", args=[record.pk])

@@ -23,13 +23,18 @@ def this_month_duty(context):
     now = timezone.now()
     today = periods.local(now).date()
     plan = Plan.objects.filter(year=today.year).first()
-    months = point_duties(plan, viewer.work_point_id, now) if plan else []
-    duty = next((m for m in months if m.month == today.month), None)
-    begun = [m for m in months if m.month <= today.month]
+    # This year's plan not set up yet (January to March, often): last year's months,
+    # so that the head still finds its records and what it missed.
+    past = None if plan else Plan.objects.filter(year__lt=today.year).order_by("-year").first()
+    shown_plan = plan or past
+    months = point_duties(shown_plan, viewer.work_point_id, now) if shown_plan else []
+    duty = next((m for m in months if m.month == today.month), None) if plan else None
+    begun = months if past else [m for m in months if m.month <= today.month]
     return {
         "shown": True,
         "work_point_id": viewer.work_point_id,
         "plan": plan,
+        "past": past,
         "today": today,
         "duty": duty,
         # Outside the duty months: the latest one begun, to see or complete it.

@@ -86,3 +86,18 @@ def test_a_month_without_the_duty_says_so(
     assert says in box, case
     if link_month:
         assert reverse("duties:month", args=[places["point"].pk, 2021, link_month]) in box, case
+
+
+def test_p1_without_this_years_plan_the_head_still_finds_last_years(client, plan, places, people):
+    """January to March, before the office sets the year's plan: the head's home links
+    to last year's records and names the months it missed."""
+    record_visit(plan, places, people, month=5)
+    record_meeting(plan, places, people, month=5, day=19)
+    client.force_login(people["head"])
+    with time_machine.travel(datetime(2022, 2, 10, 9, 0, tzinfo=LOCAL), tick=False):
+        box = duty_box(client)
+    assert "本年度方案尚未设置" in box
+    assert "查看2021年的督导记录" in box
+    assert reverse("duties:month", args=[places["point"].pk, 2021, 10]) in box
+    missed = box.split("2021年缺失：", 1)[1]
+    assert "2021年4月" in missed and "2021年6月" in missed and "2021年5月" not in missed

@@ -263,3 +263,12 @@ def test_the_month_page_states_the_duty_and_that_it_is_not_scored(
     assert "缺失" in head_box  # April is over without a visit
     assert "已完成" in head_box  # its meeting was held
     assert "不计分" in head_box
+
+
+def test_a_get_of_a_forms_address_goes_to_the_month(head, plan, places, in_may):
+    """Logged in again after the session ran out while filling in a form, the head is
+    sent back to the form's address by GET: the month's page, not a bare 405."""
+    for view in ("add_supervision", "add_meeting"):
+        response = head.get(month_url(places, month=5, view=view))
+        assert response.status_code == 302
+        assert response["Location"] == month_url(places, month=5)

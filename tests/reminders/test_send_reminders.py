@@ -1,15 +1,18 @@
 """`manage.py send_reminders`: who is reminded when (R1), once each, never for a month
 without the duty (M7); the dry run's JSON and the Chinese table; e-mail."""
 
+import io
 import json
 from datetime import timedelta
 from smtplib import SMTPException
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 
+from reminders.management.commands.send_reminders import NotDelivered
 from reminders.models import Reminder
 from reporting.models import MonthlyReport
 from tests.conftest import add_activity
@@ -216,11 +219,14 @@ def test_r1_without_an_address_the_email_waits_as_a_failure(plan, places, people
     run(clock=at("2021-04-28 09:00"))
     waiting = Reminder.objects.failed().get(community=places["b"], channel="email")
     assert "没有电子邮件地址" in waiting.last_error
+    # The command exits 1 while any is not delivered: cron or systemd tells someone.
+    with time_machine.travel(at("2021-04-28 10:00"), tick=False), pytest.raises(NotDelivered):
+        call_command("send_reminders", stdout=io.StringIO())
     people["bob"].email = "bob@example.org"
     people["bob"].save()
     run(clock=at("2021-04-29 09:00"))
     waiting.refresh_from_db()
-    assert waiting.is_sent and waiting.attempts == 2
+    assert waiting.is_sent and waiting.attempts == 3  # the 09:00 and 10:00 runs failed
     assert [m.to for m in mail.outbox if "乙社区" in m.subject] == [["bob@example.org"]]
 
 

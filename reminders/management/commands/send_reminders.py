@@ -49,6 +49,10 @@ def padded(text, columns):
     return text + " " * (columns - width(text))
 
 
+class NotDelivered(CommandError):
+    """Some reminders failed (they are logged, and tried again on the next run)."""
+
+
 class Command(BaseCommand):
     help = (
         "Send the reminders due (R1): communities without their monthly report, work "
@@ -77,7 +81,8 @@ class Command(BaseCommand):
             self.write_table(at, rows, options["dry_run"])
         failed = [outcome for _send, outcome in rows if outcome and not outcome.delivered]
         if failed:
-            self.stderr.write(
+            # Exit 1, so that cron's mail or systemd's failed unit tells someone.
+            raise NotDelivered(
                 _("%(n)d reminder(s) not delivered; the next run tries them again.")
                 % {"n": len(failed)}
             )
