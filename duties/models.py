@@ -292,24 +292,19 @@ class WorkMeeting(PointDuty):
         return locked
 
 
-class SupervisionPhoto(PhotoFiles):
-    """A photo of a supervision visit, checked as a report's photos are
-    (reporting.photos.check_photo) and kept as evidence: never removed by a person."""
+class DutyPhoto(PhotoFiles):
+    """A photo of a duty's record, checked as a report's photos are
+    (reporting.photos.check_photo) and kept as evidence: never removed by a person.
+    `OWNER` names the field of the record it belongs to."""
 
-    supervision = models.ForeignKey(
-        Supervision, models.CASCADE, related_name="photos", verbose_name=_("supervision visit")
-    )
-
-    history = HistoricalRecords()
+    OWNER = None
 
     class Meta:
-        ordering = ("pk",)
-        verbose_name = _("supervision photo")
-        verbose_name_plural = _("supervision photos")
+        abstract = True
 
     @classmethod
-    def create_from(cls, supervision, checked, by):
-        photo = cls(supervision=supervision)
+    def create_from(cls, owner, checked, by):
+        photo = cls(**{cls.OWNER: owner})
         photo.store(checked, by)
         photo._history_user = by
         try:
@@ -327,6 +322,23 @@ class SupervisionPhoto(PhotoFiles):
                 field.storage.delete(field.name)
 
 
+class SupervisionPhoto(DutyPhoto):
+    """A photo of a supervision visit."""
+
+    OWNER = "supervision"
+
+    supervision = models.ForeignKey(
+        Supervision, models.CASCADE, related_name="photos", verbose_name=_("supervision visit")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("pk",)
+        verbose_name = _("supervision photo")
+        verbose_name_plural = _("supervision photos")
+
+
 def duties_held(work_point_id, plan, month):
     """(supervised, met): whether the point held a supervision visit, and a work meeting,
     in `month` of `plan`."""
@@ -342,3 +354,215 @@ def duty_done(work_point, plan, month):
         Supervision.objects.of_month(plan, month).filter(work_point=work_point).exists()
         and WorkMeeting.objects.of_month(plan, month).filter(work_point=work_point).exists()
     )
+
+
+# --- B1: the communities' public boards (平安建设宣传栏) and their LED screens and broadcasts.
+
+
+def quarter_of(day):
+    """The quarter (1 to 4) of a local date."""
+    return (day.month - 1) // 3 + 1
+
+
+class BoardUpdate(models.Model):
+    """B1: a community updated the anti-fraud content of a public board (宣传栏), with
+    1 to PHOTOS_PER_ACTIVITY photos. Recorded by the community's own staff with `record`;
+    never changed nor deleted by a person (simple-history keeps it). Not scored."""
+
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="+", verbose_name=_("plan"))
+    # Derived from held_on (quarter_of), never typed in.
+    quarter = models.PositiveSmallIntegerField(_("quarter"), editable=False)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    # The page's one-time key, as PointDuty's: a form sent twice records once.
+    submission = models.UUIDField(
+        _("form submission"), unique=True, default=uuid.uuid4, editable=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("held_on", "pk")
+        verbose_name = _("board update")
+        verbose_name_plural = _("board updates")
+        indexes = [
+            models.Index(fields=("plan", "community", "quarter"), name="boardupdate_quarter"),
+        ]
+
+    def __str__(self):
+        return f"{self.community} {self.held_on:%Y-%m-%d} {self._meta.verbose_name}"
+
+    @property
+    def quarter_label(self):
+        return periods.Quarter(self.plan.year, self.quarter).label
+
+    @staticmethod
+    def check_held_on(plan, held_on):
+        """B1 (decision): a day of the plan's year, in a quarter that carries a duty month
+        (M7), and not a day to come."""
+        if held_on.year != plan.year:
+            raise ValidationError(
+                _("The date must be in %(year)d.") % {"year": plan.year},
+                code="wrong_year",
+                params={"field": "held_on"},
+            )
+        if not rules.quarter_carries_duty(plan.months(), quarter_of(held_on)):
+            raise ValidationError(
+                _("%(quarter)s carries no duty month in the plan.")
+                % {"quarter": periods.Quarter(plan.year, quarter_of(held_on)).label},
+                code="no_duty",
+                params={"field": "held_on"},
+            )
+        if held_on > timezone.localdate():
+            raise ValidationError(
+                _("The date cannot be in the future."),
+                code="future",
+                params={"field": "held_on"},
+            )
+
+    @staticmethod
+    def check_photo_count(photos):
+        if not photos:
+            raise ValidationError(
+                _("Add at least one photo of the board."),
+                code="no_photo",
+                params={"field": "photos"},
+            )
+        if len(photos) > settings.PHOTOS_PER_ACTIVITY:
+            raise ValidationError(
+                _("A board update has at most %(n)d photos.") % {"n": settings.PHOTOS_PER_ACTIVITY},
+                code="too_many_photos",
+                params={"field": "photos"},
+            )
+
+    @classmethod
+    def record(cls, *, community, plan, by, submission, photos, held_on, place, at=None):
+        """B1: the update and its photos (checked by reporting.photos.check_photo), all or
+        nothing; a second sending of the same page is refused (SENT_TWICE)."""
+        cls.check_held_on(plan, held_on)
+        cls.check_photo_count(photos)
+        update = cls(
+            community=community,
+            plan=plan,
+            quarter=quarter_of(held_on),
+            held_on=held_on,
+            place=place,
+            recorded_by=by,
+            recorded_at=at or timezone.now(),
+            submission=submission,
+        )
+        update._history_user = by
+        stored = []
+        try:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        update.save()
+                except IntegrityError:
+                    if cls.objects.filter(submission=submission).exists():
+                        raise ValidationError(SENT_TWICE, code="sent_twice") from None
+                    raise
+                for checked in photos:
+                    stored.append(BoardPhoto.create_from(update, checked, by))
+        except BaseException:
+            for photo in stored:  # rolled back: their files go too
+                photo.delete_files()
+            raise
+        return update
+
+
+class BoardPhoto(DutyPhoto):
+    """A photo of a board update."""
+
+    OWNER = "board_update"
+
+    board_update = models.ForeignKey(
+        BoardUpdate, models.CASCADE, related_name="photos", verbose_name=_("board update")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("pk",)
+        verbose_name = _("board photo")
+        verbose_name_plural = _("board photos")
+
+
+class ScreenKind(models.TextChoices):
+    LED = "led", _("LED screen")
+    BROADCAST = "broadcast", _("Broadcast")
+
+
+class ScreenUse(models.Model):
+    """B1: a community played anti-fraud content on an LED screen or a broadcast, so many
+    times or for so long. Recorded by its own staff with `record`; not scored."""
+
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ScreenKind.choices)
+    place = models.CharField(_("place"), max_length=200)
+    content = models.TextField(_("content"), max_length=TEXT_LIMIT)
+    times = models.PositiveIntegerField(_("times played"), null=True, blank=True)
+    minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    submission = models.UUIDField(
+        _("form submission"), unique=True, default=uuid.uuid4, editable=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("held_on", "pk")
+        verbose_name = _("LED screen or broadcast use")
+        verbose_name_plural = _("LED screen and broadcast uses")
+
+    def __str__(self):
+        return f"{self.community} {self.held_on:%Y-%m-%d} {self.get_kind_display()}"
+
+    @staticmethod
+    def check_values(held_on, times, minutes):
+        if held_on > timezone.localdate():
+            raise ValidationError(
+                _("The date cannot be in the future."),
+                code="future",
+                params={"field": "held_on"},
+            )
+        if not times and not minutes:
+            raise ValidationError(
+                _("Give the number of times played or the duration in minutes."),
+                code="no_amount",
+                params={"field": "times"},
+            )
+
+    @classmethod
+    def record(cls, *, community, by, submission, at=None, **values):
+        """B1: one use of a screen or a broadcast; a page sent twice records once."""
+        cls.check_values(values["held_on"], values.get("times"), values.get("minutes"))
+        use = cls(
+            community=community,
+            recorded_by=by,
+            recorded_at=at or timezone.now(),
+            submission=submission,
+            **values,
+        )
+        use._history_user = by
+        try:
+            with transaction.atomic():
+                use.save()
+        except IntegrityError:
+            if cls.objects.filter(submission=submission).exists():
+                raise ValidationError(SENT_TWICE, code="sent_twice") from None
+            raise
+        return use

@@ -53,3 +53,19 @@ def correctable(year, month, today: date):
 def recorded_late(recorded_at: datetime, ends_at: datetime):
     """A record entered after its month ended (补录): it counts, and the office sees when."""
     return recorded_at >= ends_at
+
+
+def quarter_months(quarter):
+    first = 3 * quarter - 2
+    return (first, first + 1, first + 2)
+
+
+def quarter_carries_duty(duty_months, quarter):
+    """B1 (decision): a quarter asks for a board update when one of its months carries the
+    duty (M7); for 2021 (April to October) the second, third and fourth quarters."""
+    return any(month in duty_months for month in quarter_months(quarter))
+
+
+def duty_quarters(duty_months):
+    """The quarters (1 to 4) that carry a duty month, in order."""
+    return [q for q in (1, 2, 3, 4) if quarter_carries_duty(duty_months, q)]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duties import views
+from duties import boards, views
 from duties.models import Supervision, WorkMeeting
 
 app_name = "duties"
@@ -29,4 +29,12 @@ urlpatterns = [
         name="correct_meeting",
     ),
     path("photos/<int:pk>/<str:variant>/", views.photo, name="photo"),
+]
+
+# B1: community staff's public boards and LED screens / broadcasts (duties/boards.py).
+urlpatterns += [
+    path("boards/", boards.boards_page, name="boards"),
+    path("boards/updates/", boards.add_board_update, name="add_board_update"),
+    path("boards/screens/", boards.add_screen_use, name="add_screen_use"),
+    path("boards/photos/<int:pk>/<str:variant>/", boards.board_photo, name="board_photo"),
 ]

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import AuditedAdmin, ReadOnlyAdmin
+from core.admin import AuditedAdmin, ReadOnlyAdmin, yes_no_icon
 from reminders.models import EmailChannel, Reminder, WeComGroup
 
 
@@ -14,7 +14,11 @@ from reminders.models import EmailChannel, Reminder, WeComGroup
 class EmailChannelAdmin(AuditedAdmin):
     """One switch, made by the migration: never a second row, never deleted."""
 
-    list_display = ("__str__", "enabled")
+    list_display = ("__str__", "is_enabled")
+
+    @admin.display(description=EmailChannel._meta.get_field("enabled").verbose_name)
+    def is_enabled(self, channel):
+        return yes_no_icon(channel.enabled)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not EmailChannel.objects.exists()
@@ -25,7 +29,7 @@ class EmailChannelAdmin(AuditedAdmin):
 
 @admin.register(WeComGroup)
 class WeComGroupAdmin(AuditedAdmin):
-    list_display = ("name", "enabled", "webhook_shown", "covered")
+    list_display = ("name", "is_enabled", "webhook_shown", "covered")
     list_filter = ("enabled",)
     search_fields = ("name",)
     filter_horizontal = ("work_points", "communities")
@@ -35,6 +39,10 @@ class WeComGroupAdmin(AuditedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("work_points", "communities")
+
+    @admin.display(description=WeComGroup._meta.get_field("enabled").verbose_name)
+    def is_enabled(self, group):
+        return yes_no_icon(group.enabled)
 
     @admin.display(description=gettext_lazy("robot webhook URL"))
     def webhook_shown(self, group):

@@ -39,7 +39,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from communities.models import AccessEvent, Assignment, PropagandaTeam, Role
 from communities.permissions import grant_office_permissions
-from duties.models import Supervision, WorkMeeting
+from duties.models import BoardUpdate, ScreenKind, ScreenUse, Supervision, WorkMeeting
 from evidence.models import FlagKind
 from reminders.models import EmailChannel, Reminder, WeComGroup
 from reporting.models import Finding, ImportUpload, MonthlyReport, StagedPhoto
@@ -106,6 +106,9 @@ OFFICE_RIGHTS = {
     # P1: recorded and corrected by the points' heads on their pages; read here.
     "duties.supervision": "v",
     "duties.workmeeting": "v",
+    # B1: recorded by the communities' staff on their page; read here.
+    "duties.boardupdate": "v",
+    "duties.screenuse": "v",
     # R1: the e-mail switch (one row, made by the migration) and the WeCom groups are
     # the office's to set; the reminders sent are a log, read only.
     "reminders.emailchannel": "vc",
@@ -122,6 +125,8 @@ NOBODY_DOES = {
     "reporting.finding": "ad",
     "duties.supervision": "acd",
     "duties.workmeeting": "acd",
+    "duties.boardupdate": "acd",
+    "duties.screenuse": "acd",
     "reminders.emailchannel": "ad",
     "reminders.reminder": "ad",
     "axes.accessattempt": "a",
@@ -215,6 +220,26 @@ def world(plan, places, people):
             attendees="点长、社区书记",
             case_analysis="本月无发案",
         )
+    for side, staff in OWN_STAFF.items():
+        sides[side].board = BoardUpdate.record(
+            community=places[side],
+            plan=plan,
+            by=people[staff],
+            submission=uuid.uuid4(),
+            photos=[check_photo(jpeg_upload())],
+            held_on=date(2021, 5, 10),
+            place="社区广场宣传栏",
+        )
+        sides[side].screen = ScreenUse.record(
+            community=places[side],
+            by=people[staff],
+            submission=uuid.uuid4(),
+            held_on=date(2021, 5, 11),
+            kind=ScreenKind.LED,
+            place="社区大门电子屏",
+            content="反诈宣传标语",
+            times=10,
+        )
     inspection = Inspection.objects.create(
         plan=plan, held_on=date(2021, 6, 1), title="六月督查", recorded_by=office
     )
@@ -248,6 +273,8 @@ def world(plan, places, people):
         "scoring.officialwarning": a.warning,
         "duties.supervision": a.visit,
         "duties.workmeeting": a.meeting,
+        "duties.boardupdate": a.board,
+        "duties.screenuse": a.screen,
         "reminders.emailchannel": email_switch,
         "reminders.wecomgroup": WeComGroup.objects.create(
             name="缺塘点反诈群",
@@ -436,7 +463,7 @@ def portal_cases(w):
                 {"forbidden": not_office},
             ),
         ]
-    return cases + duty_cases(w)
+    return cases + duty_cases(w) + board_cases(w)
 
 
 def duty_cases(w):
@@ -503,6 +530,54 @@ def duty_cases(w):
             ),
             case(
                 reverse("duties:photo", args=[photo.pk, "bogus"]),
+                answers(404, login=["anonymous"]),
+            ),
+        ]
+    return cases
+
+
+def board_cases(w):
+    """B1: community staff's boards page (always their own community), its two forms, the
+    board photos. Every other role is refused the page (403); a photo is read as its
+    community's pages are (404 for who may not read it), its original by its own staff
+    and the office."""
+    not_staff = ["head", "other_head", "nobody", *SEES_ALL]
+    cases = [
+        case(
+            reverse("duties:boards"),
+            answers(login=["anonymous"], ok=["alice", "bob"], forbidden=not_staff),
+        ),
+    ]
+    # The forms post here; a GET goes back to the page.
+    for name in ("add_board_update", "add_screen_use"):
+        url = reverse(f"duties:{name}")
+        cases += [
+            case(url, answers(302, login=["anonymous"])),
+            # An empty form from its staff: refused field by field, shown again.
+            case(
+                url,
+                answers(login=["anonymous"], ok=["alice", "bob"], forbidden=not_staff),
+                method="post",
+            ),
+        ]
+    for side, s in w.sides.items():
+        photo = s.board.photos.get()
+        others = [r for r in LOGGED_IN if r not in VIEWERS[side]]
+        for variant in ("thumbnail", "display"):
+            url = reverse("duties:board_photo", args=[photo.pk, variant])
+            cases.append(page_for_viewers(url, side))
+        cases += [
+            case(
+                reverse("duties:board_photo", args=[photo.pk, "original"]),
+                answers(
+                    login=["anonymous"],
+                    ok=[OWN_STAFF[side], *DESK],
+                    forbidden=[HEADS[side], "leader"],
+                    not_found=others,
+                ),
+            ),
+            case(
+                reverse("duties:board_photo", args=[photo.pk, "bogus"]),
                 answers(404, login=["anonymous"]),
             ),
         ]
@@ -599,6 +674,13 @@ def admin_cases(w):
         desk_page(reverse("admin:duties_supervision_points") + "?year=2021", 200),
         desk_page(
             reverse("admin:duties_supervision_points_xlsx") + "?year=2021",
+            200,
+            content_type=XLSX,
+        ),
+        # B1: every community's board updates by quarter, and the same as Excel.
+        desk_page(reverse("admin:duties_boardupdate_quarters") + "?year=2021", 200),
+        desk_page(
+            reverse("admin:duties_boardupdate_quarters_xlsx") + "?year=2021",
             200,
             content_type=XLSX,
         ),

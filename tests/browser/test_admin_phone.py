@@ -9,7 +9,8 @@ a download, not a page.
 """
 
 import re
-from datetime import timedelta
+import uuid
+from datetime import date, timedelta
 
 import pytest
 from axes.models import AccessAttempt
@@ -19,7 +20,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from communities.models import AccessEvent, Assignment, PropagandaTeam
+from duties.models import ScreenKind, ScreenUse
 from evidence.models import Flag, FlagKind
+from reminders.models import EmailChannel, Reminder, WeComGroup
 from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport, ReportState
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
@@ -27,6 +30,7 @@ from scoring.models import Inspection, OfficialWarning
 from tests.browser.conftest import DESKTOP, PHONE, log_in_to_desk, serious_violations
 from tests.browser.test_accessibility import portal_pages
 from tests.conftest import PASSWORD, jpeg_upload, raise_flag
+from tests.duties.conftest import record_board, record_meeting, record_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,6 +89,9 @@ NOT_ENGLISH = {"EXCEL", "EXIF", "TOTP", "CONTROL", "COMMAND"}
 ALSO_ALLOWED = {
     # The login form's field names, in the POST data django-axes keeps of a failed login.
     "lockouts item": {"USERNAME", "PASSWORD"},
+    # A WeCom robot's address, as the office typed it.
+    "wecom groups list": {"HTTPS", "TEST"},
+    "wecom groups item": {"HTTPS", "TEST"},
 }
 
 
@@ -125,6 +132,9 @@ def office_pages(plan, places, people):
         ("report history", reverse("admin:reporting_monthlyreport_history", args=[submitted.pk])),
         # Deleting an entry unlocks the account: the office's one action on it.
         ("lockouts delete", reverse("admin:axes_accessattempt_delete", args=[lockout.pk])),
+        # P1 and B1: the points' months and the communities' quarters.
+        ("duty points", reverse("admin:duties_supervision_points") + "?year=2021"),
+        ("boards quarters", reverse("admin:duties_boardupdate_quarters") + "?year=2021"),
     ]
     # Each list, and the page of one of its records.
     records = {
@@ -142,6 +152,33 @@ def office_pages(plan, places, people):
         "inspections": Inspection.objects.get(),
         "warnings": OfficialWarning.objects.get(),
         "lockouts": lockout,
+        "supervision visits": record_visit(plan, places, people, month=5),
+        "work meetings": record_meeting(plan, places, people, month=5),
+        "board updates": record_board(plan, places["a"], people["alice"]),
+        "screen uses": ScreenUse.record(
+            community=places["a"],
+            by=people["alice"],
+            submission=uuid.uuid4(),
+            held_on=date(2021, 5, 11),
+            kind=ScreenKind.LED,
+            place="社区大门电子屏",
+            content="反诈宣传标语",
+            times=10,
+        ),
+        "e-mail reminders": EmailChannel.objects.get(),
+        "wecom groups": WeComGroup.objects.create(
+            name="缺塘点反诈群",
+            webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=test",
+        ),
+        "reminders sent": Reminder.objects.create(
+            kind="report",
+            community=places["a"],
+            plan=plan,
+            month=4,
+            deadline=date(2021, 5, 1),
+            days_before=3,
+            channel="portal",
+        ),
     }
     for name, record in records.items():
         admin_name = f"admin:{record._meta.app_label}_{record._meta.model_name}"

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 
-from duties.models import Supervision, WorkMeeting
+from duties.models import BoardUpdate, Supervision, WorkMeeting
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
 from tests.conftest import jpeg_upload
@@ -54,4 +54,16 @@ def record_meeting(plan, places, people, month=4, day=20, point="point"):
         attendees="点长、各社区书记、派出所民警",
         case_analysis="本月辖区发生冒充客服诈骗2起，均为老年人",
         decisions="加强老年人入户宣传",
+    )
+
+
+def record_board(plan, community, by, held_on=date(2021, 5, 10), photos=1):
+    return BoardUpdate.record(
+        community=community,
+        plan=plan,
+        by=by,
+        submission=uuid.uuid4(),
+        photos=[check_photo(jpeg_upload(f"b{n}.jpg")) for n in range(photos)],
+        held_on=held_on,
+        place="社区广场宣传栏",
     )
