@@ -140,7 +140,7 @@ class ScreenUseForm(_RecordForm):
             "Choose an LED screen or a broadcast."
         )
         for name in ("times", "minutes"):
-            self.fields[name].error_messages["invalid"] = _("Enter a whole number.")
+            self.fields[name].error_messages["invalid"] = _("Please enter a whole number.")
             self.fields[name].validators.append(
                 MinValueValidator(1, message=_("Enter a whole number above 0."))
             )
