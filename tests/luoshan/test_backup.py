@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,8 +107,18 @@ def empty_database(tmp_path):
             f"@{database['HOST']}:{database['PORT']}/{name}"
         )
     finally:
+        drop = sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name))
         with psycopg.connect(**server) as admin:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            # Autovacuum, a superuser's process, may be analysing the restored tables: our
+            # role may not stop it (FORCE), but it ends by itself within moments.
+            for attempt in range(20):
+                try:
+                    admin.execute(drop)
+                    break
+                except psycopg.errors.InsufficientPrivilege:
+                    if attempt == 19:
+                        raise
+                    time.sleep(0.5)
 
 
 def rows(*models):
