@@ -34,7 +34,7 @@ from duties.views import _apply, _summary
 from reporting.forms import MultipleFileInput, PhotoFilesField
 from reporting.models import Plan
 from reporting.photos import ACCEPT_ATTRIBUTE, check_photo
-from reporting.views import PHOTO_VARIANTS, _image_response
+from reporting.views import PHOTO_VARIANTS, photo_file_response
 
 PAGE = "duties:boards"
 
@@ -285,11 +285,4 @@ def board_photo(request, pk, variant):
     require_view(request.user, community)
     if variant == "original" and not viewer_of(request.user).can_see_originals(community):
         raise PermissionDenied
-    field = getattr(photo, variant)
-    response = _image_response(field, photo.content_type if variant == "original" else "image/jpeg")
-    if variant == "original":
-        extension = field.name.rsplit(".", 1)[-1]
-        response["Content-Disposition"] = (
-            f'attachment; filename="board-photo-{photo.pk}.{extension}"'
-        )
-    return response
+    return photo_file_response(photo, variant, "board-photo")

@@ -26,7 +26,7 @@ from reporting import periods
 from reporting.models import Plan
 
 # The report photo view's answer (reporting.views): the same headers, one place.
-from reporting.views import PHOTO_VARIANTS, _image_response
+from reporting.views import PHOTO_VARIANTS, photo_file_response
 
 PREFIXES = {Supervision: "visit", WorkMeeting: "meeting"}
 FORMS = {Supervision: SupervisionForm, WorkMeeting: WorkMeetingForm}
@@ -233,11 +233,4 @@ def photo(request, pk, variant):
     require_point_view(request.user, work_point)
     if variant == "original" and not viewer_of(request.user).can_see_point_originals(work_point.pk):
         raise PermissionDenied
-    field = getattr(photo, variant)
-    response = _image_response(field, photo.content_type if variant == "original" else "image/jpeg")
-    if variant == "original":
-        extension = field.name.rsplit(".", 1)[-1]
-        response["Content-Disposition"] = (
-            f'attachment; filename="supervision-photo-{photo.pk}.{extension}"'
-        )
-    return response
+    return photo_file_response(photo, variant, "supervision-photo")

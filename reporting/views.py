@@ -290,11 +290,17 @@ def photo(request, pk, variant):
     require_view(request.user, community)
     if variant == "original" and not viewer_of(request.user).can_see_originals(community):
         raise PermissionDenied
+    return photo_file_response(photo, variant, "photo")
+
+
+def photo_file_response(photo, variant, name):
+    """One file of a checked photo (PhotoFiles), its access already decided: the
+    original as a download named `<name>-<pk>.<extension>`, the copies as JPEG."""
     field = getattr(photo, variant)
     response = _image_response(field, photo.content_type if variant == "original" else "image/jpeg")
     if variant == "original":
         response["Content-Disposition"] = (
-            f'attachment; filename="photo-{photo.pk}.{field.name.rsplit(".", 1)[-1]}"'
+            f'attachment; filename="{name}-{photo.pk}.{field.name.rsplit(".", 1)[-1]}"'
         )
     return response
 
