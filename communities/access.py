@@ -21,6 +21,7 @@ class Viewer:
     role: str | None
     community_id: int | None = None
     work_point_id: int | None = None
+    unit_id: int | None = None
 
     # Reading: which communities, as a query and for one community.
 
@@ -102,8 +103,33 @@ class Viewer:
         """Originals keep their GPS: the point's own head and the office only."""
         return self.is_office or self.can_record_for(work_point_id)
 
+    # A unit's own duty (U1): its activities.
 
-_ROLE_ORDER = (Role.OFFICE, Role.LEADERSHIP, Role.WORK_POINT_HEAD, Role.COMMUNITY_STAFF)
+    @property
+    def records_unit_activities(self):
+        """Unit staff record their own unit's activities."""
+        return self.role == Role.UNIT_STAFF
+
+    def can_view_unit(self, unit_id):
+        """A unit's activities: its own staff, the office and the leadership."""
+        return self.sees_all or self.can_record_for_unit(unit_id)
+
+    def can_record_for_unit(self, unit_id):
+        """Only a unit's own staff record (and correct) its activities."""
+        return self.records_unit_activities and self.unit_id == unit_id
+
+    def can_see_unit_originals(self, unit_id):
+        """Originals keep their GPS: the unit's own staff and the office only."""
+        return self.is_office or self.can_record_for_unit(unit_id)
+
+
+_ROLE_ORDER = (
+    Role.OFFICE,
+    Role.LEADERSHIP,
+    Role.WORK_POINT_HEAD,
+    Role.COMMUNITY_STAFF,
+    Role.UNIT_STAFF,
+)
 
 
 def viewer_of(user):
@@ -123,6 +149,8 @@ def viewer_of(user):
                 viewer = Viewer(role=role, community_id=assignment.community_id)
             elif role == Role.WORK_POINT_HEAD and assignment and assignment.work_point_id:
                 viewer = Viewer(role=role, work_point_id=assignment.work_point_id)
+            elif role == Role.UNIT_STAFF and assignment and assignment.unit_id:
+                viewer = Viewer(role=role, unit_id=assignment.unit_id)
             elif role in (Role.OFFICE, Role.LEADERSHIP):
                 viewer = Viewer(role=role)
     user._luoshan_viewer = viewer
@@ -162,6 +190,25 @@ def require_point_head(user, work_point):
     and the leadership read, they never record)."""
     require_point_view(user, work_point)
     if not viewer_of(user).can_record_for(work_point.pk):
+        raise PermissionDenied
+
+
+def require_unit_view(user, unit):
+    """404 for another unit's staff (a typed-in id reveals nothing); 403 for a role that
+    reads no unit's activities (community staff, point heads, no role)."""
+    viewer = viewer_of(user)
+    if viewer.can_view_unit(unit.pk):
+        return
+    if viewer.records_unit_activities:
+        raise Http404
+    raise PermissionDenied
+
+
+def require_unit_staff(user, unit):
+    """As require_unit_view, then 403 unless `user` is the unit's own staff (the office and
+    the leadership read, they never record)."""
+    require_unit_view(user, unit)
+    if not viewer_of(user).can_record_for_unit(unit.pk):
         raise PermissionDenied
 
 

@@ -35,8 +35,8 @@ class CommunityAdmin(ExcelExportMixin, AuditedAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ("user", "community", "work_point")
-    list_select_related = ("user", "community", "work_point")
+    list_display = ("user", "community", "work_point", "unit")
+    list_select_related = ("user", "community", "work_point", "unit")
     autocomplete_fields = ("community",)
     form = AssignmentForm
 

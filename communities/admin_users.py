@@ -1,7 +1,7 @@
 """Accounts in the admin, least privilege (等保 2.0 访问控制).
 
 Superusers keep Django's full user admin. The office (综治办) manages the
-portal's accounts and nothing more: it gives and takes the four roles, never
+portal's accounts and nothing more: it gives and takes the portal's roles, never
 `is_superuser`, single permissions or any other group (`is_staff` follows the
 综治办 role, so an office account it makes can open the admin); it never
 sees a superuser, so it cannot open, change, reset or deactivate one. Fields it
@@ -64,7 +64,7 @@ class PortalUserAdmin(UserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = role_groups()
-            kwargs["help_text"] = _("The office gives and takes the portal's four roles only.")
+            kwargs["help_text"] = _("The office gives and takes the portal's roles only.")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):

@@ -66,7 +66,7 @@ MemberFormSet = forms.inlineformset_factory(
 
 
 class AssignmentForm(forms.ModelForm):
-    """Binding an account to its community or work point, in the admin (least privilege):
+    """Binding an account to its community, work point or unit, in the admin (least privilege):
     nobody binds their own account, and a desk account (the office, a superuser) is
     never bound to a community's or a point's reports."""
 
@@ -74,7 +74,7 @@ class AssignmentForm(forms.ModelForm):
 
     class Meta:
         model = Assignment
-        fields = ("user", "community", "work_point")
+        fields = ("user", "community", "work_point", "unit")
 
     def clean_user(self):
         user = self.cleaned_data["user"]
@@ -84,7 +84,7 @@ class AssignmentForm(forms.ModelForm):
             )
         if user.is_superuser or user.is_staff:
             raise ValidationError(
-                _("An office desk account is not bound to a community or a work point."),
+                _("An office desk account is not bound to a community, a work point or a unit."),
                 code="desk_account",
             )
         return user

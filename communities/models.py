@@ -11,6 +11,7 @@ class Role(models.TextChoices):
 
     COMMUNITY_STAFF = "社区工作人员", _("Community staff")
     WORK_POINT_HEAD = "工作点点长", _("Work-point head")
+    UNIT_STAFF = "单位工作人员", _("Unit staff")
     OFFICE = "综治办", _("Governance office")
     LEADERSHIP = "领导小组", _("Leadership")
 
@@ -53,8 +54,51 @@ class Community(models.Model):
         return self.name
 
 
+class Measure(models.TextChoices):
+    """U1: the count a unit's duty names in the plan, recorded beside each activity."""
+
+    NONE = "", _("None")
+    # 教育办: each school, each term, educates staff and pupils at least once.
+    SCHOOLS = "schools", _("Schools reached")
+    # 电信、移动、联通: warning SMS to every phone in the sub-district; an activity with a
+    # count is one batch, the count its recipients.
+    SMS = "sms", _("SMS recipients")
+    # 派出所: anti-fraud responsibility letters signed with landlords.
+    LANDLORDS = "landlords", _("Landlord agreements signed")
+    # 城管办: property companies brought into the propaganda team.
+    PROPERTY = "property", _("Property companies joined")
+
+
+class Unit(models.Model):
+    """单位: an office, station or company the plan (section 四) gives an anti-fraud duty.
+
+    Its staff record the unit's activities (duties.UnitActivity), monthly, not scored.
+    The plan's units are made by a migration, each with its duty in the plan's words.
+    """
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    duty = models.TextField(_("duty in the plan"))
+    measure = models.CharField(
+        _("count recorded"), max_length=20, choices=Measure.choices, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("position", "name")
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name
+
+
+TWO_PLACES = _("A user works for one community, work point or unit, not more.")
+
+
 class Assignment(models.Model):
-    """Binds a user to the one community or work point they work for."""
+    """Binds a user to the one community, work point or unit they work for."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="assignment", verbose_name=_("user")
@@ -75,28 +119,40 @@ class Assignment(models.Model):
         related_name="heads",
         verbose_name=_("work point"),
     )
+    unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("unit"),
+    )
 
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(community__isnull=True) | models.Q(work_point__isnull=True),
-                name="assignment_one_place",
-                violation_error_message=_(
-                    "A user works for a community or a work point, not both."
+                condition=(
+                    models.Q(community__isnull=True, work_point__isnull=True)
+                    | models.Q(community__isnull=True, unit__isnull=True)
+                    | models.Q(work_point__isnull=True, unit__isnull=True)
                 ),
+                name="assignment_one_place",
+                violation_error_message=TWO_PLACES,
             )
         ]
 
     def __str__(self):
-        return f"{self.user} → {self.community or self.work_point}"
+        return f"{self.user} → {self.place}"
+
+    @property
+    def place(self):
+        return self.community or self.work_point or self.unit
 
     def clean(self):
-        if self.community_id and self.work_point_id:
-            raise ValidationError(
-                _("A user works for a community or a work point, not both."), code="two_places"
-            )
+        if sum(bool(i) for i in (self.community_id, self.work_point_id, self.unit_id)) > 1:
+            raise ValidationError(TWO_PLACES, code="two_places")
 
 
 class PropagandaTeam(models.Model):

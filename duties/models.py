@@ -15,17 +15,19 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import Community, WorkPoint
+from communities.models import Community, Unit, WorkPoint
 from duties import rules
 from reporting import periods
-from reporting.models import PHOTO_FILE_FIELDS, PhotoFiles, Plan
+from reporting.models import PHOTO_FILE_FIELDS, ActivityFields, PhotoFiles, Plan
 
 TEXT_LIMIT = 2000  # characters of any one text: a page of notes, not a file
+COUNT_LIMIT = 10_000_000  # a count a unit records: every phone of a city, not a typo beyond
 
 # Refusals, each naming what to do.
 SENT_TWICE = _("This was already recorded (the form was sent twice); it was not recorded again.")
@@ -36,12 +38,70 @@ CLOSED = _(
 )
 
 
+class SentOnce(models.Model):
+    """A record written from a page: who, when, and the page's one-time key, so a form
+    sent twice (a double tap, a resent page) records once (`save_once`)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    submission = models.UUIDField(
+        _("form submission"), unique=True, default=uuid.uuid4, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def save_once(self):
+        """Save the new row (inside the caller's transaction); a second sending of the same
+        page is refused (SENT_TWICE) and nothing more is written."""
+        self._history_user = self.recorded_by  # the history names who, from a page or a command
+        try:
+            with transaction.atomic():
+                self.save()
+        except IntegrityError:
+            if type(self).objects.filter(submission=self.submission).exists():
+                raise ValidationError(SENT_TWICE, code="sent_twice") from None
+            raise
+
+
+class Correctable(SentOnce):
+    """A record its author corrects in its own month and the next (rules.correctable),
+    from a page built on its current `version`."""
+
+    # Raised by every correction: a page built on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def is_correctable(self, today=None):
+        return rules.correctable(self.year_of_record, self.month, today or timezone.localdate())
+
+    def _locked_for_correction(self, version, by):
+        """The row locked, still correctable and at the `version` the page was built on."""
+        locked = type(self).objects.select_for_update().get(pk=self.pk)
+        if not locked.is_correctable():
+            raise ValidationError(CLOSED, code="closed")
+        if locked.version != version:
+            raise ValidationError(STALE, code="stale")
+        locked._history_user = by
+        return locked
+
+    def _set(self, values):
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.version += 1
+        self.save()
+
+
 class PointDutyQuerySet(models.QuerySet):
     def of_month(self, plan, month):
         return self.filter(plan=plan, month=month)
 
 
-class PointDuty(models.Model):
+class PointDuty(Correctable):
     """What a supervision visit and a work meeting share: whose, which month, who wrote it."""
 
     work_point = models.ForeignKey(
@@ -50,16 +110,6 @@ class PointDuty(models.Model):
     plan = models.ForeignKey(Plan, models.PROTECT, related_name="+", verbose_name=_("plan"))
     month = models.PositiveSmallIntegerField(_("month"))
     held_on = models.DateField(_("date"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
-    # The page's one-time key: a form sent twice (a double tap, a resent page) records once.
-    submission = models.UUIDField(
-        _("form submission"), unique=True, default=uuid.uuid4, editable=False
-    )
-    # Raised by every correction: a page built on an older version is refused.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = PointDutyQuerySet.as_manager()
 
@@ -74,6 +124,10 @@ class PointDuty(models.Model):
         return f"{self.work_point} {self.held_on:%Y-%m-%d} {self._meta.verbose_name}"
 
     @property
+    def year_of_record(self):
+        return self.plan.year
+
+    @property
     def month_label(self):
         return f"{self.plan.year}-{self.month:02d}"
 
@@ -86,9 +140,6 @@ class PointDuty(models.Model):
     def recorded_late(self):
         """Entered after its month ended (补录)."""
         return rules.recorded_late(self.recorded_at, self.ends_at)
-
-    def is_correctable(self, today=None):
-        return rules.correctable(self.plan.year, self.month, today or timezone.localdate())
 
     @staticmethod
     def check_held_on(plan, month, held_on):
@@ -128,32 +179,12 @@ class PointDuty(models.Model):
             submission=submission,
             **values,
         )
-        duty._history_user = by  # the history names who, from a page or a command alike
-        try:
-            with transaction.atomic():
-                duty.save()
-        except IntegrityError:
-            if cls.objects.filter(submission=submission).exists():
-                raise ValidationError(SENT_TWICE, code="sent_twice") from None
-            raise
+        duty.save_once()
         return duty
-
-    def _locked_for_correction(self, version, by):
-        """The row locked, still correctable and at the `version` the page was built on."""
-        locked = type(self).objects.select_for_update().select_related("plan").get(pk=self.pk)
-        if not locked.is_correctable():
-            raise ValidationError(CLOSED, code="closed")
-        if locked.version != version:
-            raise ValidationError(STALE, code="stale")
-        locked._history_user = by
-        return locked
 
     def _apply(self, values):
         self.check_held_on(self.plan, self.month, values["held_on"])
-        for name, value in values.items():
-            setattr(self, name, value)
-        self.version += 1
-        self.save()
+        self._set(values)
 
 
 class Supervision(PointDuty):
@@ -364,7 +395,7 @@ def quarter_of(day):
     return (day.month - 1) // 3 + 1
 
 
-class BoardUpdate(models.Model):
+class BoardUpdate(SentOnce):
     """B1: a community updated the anti-fraud content of a public board (宣传栏), with
     1 to PHOTOS_PER_ACTIVITY photos. Recorded by the community's own staff with `record`;
     never changed nor deleted by a person (simple-history keeps it). Not scored."""
@@ -377,14 +408,6 @@ class BoardUpdate(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quarter"), editable=False)
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
-    # The page's one-time key, as PointDuty's: a form sent twice records once.
-    submission = models.UUIDField(
-        _("form submission"), unique=True, default=uuid.uuid4, editable=False
-    )
 
     history = HistoricalRecords()
 
@@ -458,17 +481,10 @@ class BoardUpdate(models.Model):
             recorded_at=at or timezone.now(),
             submission=submission,
         )
-        update._history_user = by
         stored = []
         try:
             with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        update.save()
-                except IntegrityError:
-                    if cls.objects.filter(submission=submission).exists():
-                        raise ValidationError(SENT_TWICE, code="sent_twice") from None
-                    raise
+                update.save_once()
                 for checked in photos:
                     stored.append(BoardPhoto.create_from(update, checked, by))
         except BaseException:
@@ -500,7 +516,7 @@ class ScreenKind(models.TextChoices):
     BROADCAST = "broadcast", _("Broadcast")
 
 
-class ScreenUse(models.Model):
+class ScreenUse(SentOnce):
     """B1: a community played anti-fraud content on an LED screen or a broadcast, so many
     times or for so long. Recorded by its own staff with `record`; not scored."""
 
@@ -513,13 +529,6 @@ class ScreenUse(models.Model):
     content = models.TextField(_("content"), max_length=TEXT_LIMIT)
     times = models.PositiveIntegerField(_("times played"), null=True, blank=True)
     minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
-    submission = models.UUIDField(
-        _("form submission"), unique=True, default=uuid.uuid4, editable=False
-    )
 
     history = HistoricalRecords()
 
@@ -557,12 +566,152 @@ class ScreenUse(models.Model):
             submission=submission,
             **values,
         )
-        use._history_user = by
+        use.save_once()
+        return use
+
+
+# --- U1: the units' own activities (职责分工).
+
+
+class UnitActivityQuerySet(models.QuerySet):
+    def of_month(self, year, month):
+        return self.filter(year=year, month=month)
+
+
+class UnitActivity(ActivityFields, Correctable):
+    """U1: an activity of a unit's duty, recorded by its own staff in the month's page:
+    Attachment 2's fields, 1 to PHOTOS_PER_ACTIVITY photos, and the count the unit's duty
+    names (Unit.measure: schools reached, SMS recipients of one batch, landlord agreements
+    signed, property companies joined), when it has one. Monthly, not scored.
+
+    Written by `record`, corrected by `correct` in its own month and the next
+    (rules.correctable); never deleted (simple-history keeps every version).
+    """
+
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="activities", verbose_name=_("unit")
+    )
+    # The month of the page it was recorded on; held_at is within it (check_held_at).
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    month = models.PositiveSmallIntegerField(_("month"), editable=False)
+    count = models.PositiveIntegerField(
+        _("count"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(COUNT_LIMIT)],
+    )
+
+    objects = UnitActivityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("held_at", "pk")
+        verbose_name = _("unit activity")
+        verbose_name_plural = _("unit activities")
+        indexes = [models.Index(fields=("unit", "year", "month"), name="unitactivity_month")]
+
+    def __str__(self):
+        return f"{self.unit} {super().__str__()}"
+
+    @property
+    def year_of_record(self):
+        return self.year
+
+    @property
+    def ends_at(self):
+        return periods.month_bounds(self.year, self.month)[1]
+
+    @property
+    def recorded_late(self):
+        """Entered after its month ended (补录)."""
+        return rules.recorded_late(self.recorded_at, self.ends_at)
+
+    @staticmethod
+    def check_count(unit, count):
+        """U1: a count only where the unit's duty names one."""
+        if count is not None and not unit.measure:
+            raise ValidationError(
+                _("This unit's duty names no count; leave it empty."),
+                code="no_measure",
+                params={"field": "count"},
+            )
+
+    @staticmethod
+    def check_photo_count(kept, photos):
+        """As an activity's (docs/rules.md): 1 to PHOTOS_PER_ACTIVITY photos."""
+        if kept + len(photos) == 0:
+            raise ValidationError(
+                _("Add at least one photo of the activity."),
+                code="no_photo",
+                params={"field": "photos"},
+            )
+        if kept + len(photos) > settings.PHOTOS_PER_ACTIVITY:
+            raise ValidationError(
+                _("An activity has at most %(n)d photos.") % {"n": settings.PHOTOS_PER_ACTIVITY},
+                code="too_many_photos",
+                params={"field": "photos"},
+            )
+
+    @classmethod
+    def record(cls, *, unit, year, month, by, submission, photos, at=None, **values):
+        """U1: the activity and its photos (checked by reporting.photos.check_photo), all
+        or nothing; a page sent twice records once. `at` is for demo data."""
+        cls.check_held_at(year, month, values["held_at"])
+        cls.check_count(unit, values.get("count"))
+        cls.check_photo_count(0, photos)
+        activity = cls(
+            unit=unit,
+            year=year,
+            month=month,
+            recorded_by=by,
+            recorded_at=at or timezone.now(),
+            submission=submission,
+            **values,
+        )
+        stored = []
         try:
             with transaction.atomic():
-                use.save()
-        except IntegrityError:
-            if cls.objects.filter(submission=submission).exists():
-                raise ValidationError(SENT_TWICE, code="sent_twice") from None
+                activity.save_once()
+                for checked in photos:
+                    stored.append(UnitActivityPhoto.create_from(activity, checked, by))
+        except BaseException:
+            for photo in stored:  # rolled back: their files go too
+                photo.delete_files()
             raise
-        return use
+        return activity
+
+    def correct(self, by, *, version, photos=(), **values):
+        """The unit's correction (current or previous month): the fields; photos may be
+        added, never removed (they are evidence)."""
+        self.check_held_at(self.year, self.month, values["held_at"])
+        self.check_count(self.unit, values.get("count"))
+        stored = []
+        try:
+            with transaction.atomic():
+                locked = self._locked_for_correction(version, by)
+                self.check_photo_count(locked.photos.count(), photos)
+                locked._set(values)
+                for checked in photos:
+                    stored.append(UnitActivityPhoto.create_from(locked, checked, by))
+        except BaseException:
+            for photo in stored:
+                photo.delete_files()
+            raise
+        return locked
+
+
+class UnitActivityPhoto(DutyPhoto):
+    """A photo of a unit's activity."""
+
+    OWNER = "activity"
+
+    activity = models.ForeignKey(
+        UnitActivity, models.CASCADE, related_name="photos", verbose_name=_("unit activity")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("pk",)
+        verbose_name = _("unit activity photo")
+        verbose_name_plural = _("unit activity photos")

@@ -69,3 +69,21 @@ def quarter_carries_duty(duty_months, quarter):
 def duty_quarters(duty_months):
     """The quarters (1 to 4) that carry a duty month, in order."""
     return [q for q in (1, 2, 3, 4) if quarter_carries_duty(duty_months, q)]
+
+
+class Term(TextChoices):
+    """A school term, for 教育办's duty: each school, each term, at least once (U1)."""
+
+    SPRING = "spring", _("Spring term")
+    AUTUMN = "autumn", _("Autumn term")
+
+
+def school_term(year, month):
+    """U1 (decision): (school year's calendar year, term) of a month. February to July is
+    the spring term of that year; August to December the autumn term; January still
+    belongs to the previous year's autumn term."""
+    if 2 <= month <= 7:
+        return year, Term.SPRING
+    if month >= 8:
+        return year, Term.AUTUMN
+    return year - 1, Term.AUTUMN

@@ -23,7 +23,7 @@ from core.admin import (
     ExcelExportMixin,
 )
 from reporting import desk, imports, review
-from reporting.forms import PlanForm
+from reporting.forms import CONTENT_FIELDS, PlanForm
 from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport, Plan, ReportEvent
 from reporting.resources import ActivityResource, MonthlyReportResource
 
@@ -413,6 +413,7 @@ class MonthlyReportAdmin(ExcelExportMixin, EvidenceAdmin):
 @admin.register(Activity)
 class ActivityAdmin(ExcelExportMixin, EvidenceAdmin):
     list_display = ("report", "position", "held_at", "place", "form", "participants", "caption")
+    fields = ("report", "position", *CONTENT_FIELDS)
     list_filter = (
         "report__plan",
         ActivityMonthFilter,

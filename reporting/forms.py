@@ -5,13 +5,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import Jinja2
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.text import refuse_control_characters
-from reporting import periods
 from reporting.models import (
     ACTIVITY_GONE,
     PHOTO_GONE,
@@ -131,15 +129,7 @@ class ActivityEntryForm(forms.ModelForm):
 
     def clean_held_at(self):
         held_at = self.cleaned_data["held_at"]
-        start, end = periods.month_bounds(self.report.plan.year, self.report.month)
-        if not start <= held_at < end:
-            raise ValidationError(
-                _("The activity must have taken place in %(year)d-%(month)02d.")
-                % {"year": self.report.plan.year, "month": self.report.month},
-                code="wrong_month",
-            )
-        if held_at > timezone.now():
-            raise ValidationError(_("The activity cannot be in the future."), code="future")
+        Activity.check_held_at(self.report.plan.year, self.report.month, held_at)
         return held_at
 
     def clean(self):

@@ -589,13 +589,10 @@ class ActivityForm(models.TextChoices):
     OTHER = "其他", _("Other")
 
 
-class Activity(models.Model):
-    """One row of Attachment 2: 时间, 地点, 开展形式, 参加人数, 图片说明."""
+class ActivityFields(models.Model):
+    """What an activity records, as Attachment 2 has it: 时间, 地点, 开展形式, 参加人数,
+    图片说明. A community's activity (Activity) and a unit's (duties.UnitActivity)."""
 
-    report = models.ForeignKey(
-        MonthlyReport, models.CASCADE, related_name="activities", verbose_name=_("report")
-    )
-    position = models.PositiveSmallIntegerField(_("No."), default=0)
     held_at = models.DateTimeField(_("time"))
     place = models.CharField(_("place"), max_length=100)
     form = models.CharField(_("form of activity"), max_length=20, choices=ActivityForm.choices)
@@ -605,19 +602,50 @@ class Activity(models.Model):
     )
     caption = models.CharField(_("photo caption"), max_length=200)
 
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{periods.local(self.held_at):%Y-%m-%d} {self.place}"
+
+    @staticmethod
+    def check_held_at(year, month, held_at):
+        """An activity of a month's record took place in that month (Asia/Shanghai), and
+        not in the future."""
+        start, end = periods.month_bounds(year, month)
+        if not start <= held_at < end:
+            raise ValidationError(
+                _("The activity must have taken place in %(year)d-%(month)02d.")
+                % {"year": year, "month": month},
+                code="wrong_month",
+                params={"field": "held_at"},
+            )
+        if held_at > timezone.now():
+            raise ValidationError(
+                _("The activity cannot be in the future."),
+                code="future",
+                params={"field": "held_at"},
+            )
+
+    @property
+    def form_label(self):
+        return self.form_other if self.form == ActivityForm.OTHER else self.get_form_display()
+
+
+class Activity(ActivityFields):
+    """One row of a community's Attachment 2."""
+
+    report = models.ForeignKey(
+        MonthlyReport, models.CASCADE, related_name="activities", verbose_name=_("report")
+    )
+    position = models.PositiveSmallIntegerField(_("No."), default=0)
+
     history = HistoricalRecords()
 
     class Meta:
         ordering = ("position", "pk")
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-
-    def __str__(self):
-        return f"{periods.local(self.held_at):%Y-%m-%d} {self.place}"
-
-    @property
-    def form_label(self):
-        return self.form_other if self.form == ActivityForm.OTHER else self.get_form_display()
 
 
 def photo_path(instance, filename):

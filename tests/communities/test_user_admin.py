@@ -255,7 +255,7 @@ def test_the_office_does_not_raise_itself_with_a_role(office, people):
     ("who", "refused"),
     [
         ("office", "不能为自己的账号设置人员归属"),
-        ("root", "不能归属于社区或工作点"),
+        ("root", "不能归属于社区、工作点或单位"),
         ("nobody", None),
     ],
 )
