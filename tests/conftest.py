@@ -68,12 +68,12 @@ def jpeg_upload(name="photo.jpg", **kwargs):
     return SimpleUploadedFile(name, jpeg_bytes(**kwargs), "image/jpeg")
 
 
-def make_user(username, role, community=None, work_point=None):
+def make_user(username, role, community=None, work_point=None, unit=None):
     user = User.objects.create_user(username, password=PASSWORD, first_name=username)
     # get_or_create: browser tests run on a flushed database, without the migration's rows.
     user.groups.add(Group.objects.get_or_create(name=role)[0])
-    if community or work_point:
-        Assignment.objects.create(user=user, community=community, work_point=work_point)
+    if community or work_point or unit:
+        Assignment.objects.create(user=user, community=community, work_point=work_point, unit=unit)
     return user
 
 

@@ -11,7 +11,8 @@ to find (PLANTED_MONTH and the constants beside it).
 
 Each work point's head records its supervision visits (督导, with photos drawn the same
 way) and work meetings (工作会) for every 2021 duty month (P1); one point missed a month
-(MISSED_DUTY) and one entered a meeting after its month (ENTERED_LATE).
+(MISSED_DUTY) and one entered a meeting after its month (ENTERED_LATE). The communities'
+boards (B1), the units' activities (U1) and the reminders (R1) are in _demo_duties.
 """
 
 import base64
@@ -45,6 +46,7 @@ from communities.second_factor import new_recovery_codes
 from duties.models import Supervision, SupervisionPhoto, WorkMeeting
 from evidence import hashing
 from evidence.checks import check_month
+from luoshan.management.commands import _demo_duties
 from reporting import periods
 from reporting.models import Activity, ActivityForm, ActivityPhoto, Finding, MonthlyReport, Plan
 from reporting.periods import LOCAL, Quarter
@@ -165,6 +167,7 @@ class Command(BaseCommand):
                     self._report(plan, month, number, community, staff, office)
             self._findings_and_inspections(plan, communities, office)
             self._point_duties(plan)
+            self._other_duties(plan, communities)
         # The checks run on commit of each submission; run here too, they also flag
         # what was seeded inside an outer transaction (the tests'). They keep what they
         # found before: running them again adds nothing.
@@ -351,6 +354,26 @@ class Command(BaseCommand):
                 if not WorkMeeting.objects.of_month(plan, month).filter(work_point=point).exists():
                     self._meeting(plan, month, point, head, rng)
 
+    def _other_duties(self, plan, communities):
+        """B1 boards and screens, U1 units' activities, R1 reminders (_demo_duties)."""
+        rng = random.Random(f"other-duties-{plan.year}")
+        staff = {
+            a.community_id: a.user
+            for a in Assignment.objects.filter(community__in=communities).select_related("user")
+        }
+
+        def draw(seed, held, line, name, title):
+            return check_photo(self._drawn(seed, held, line, name, held, title=title))
+
+        def unit_account(unit):
+            user = self._user(f"dw{unit.position:02d}", f"{unit.name}工作人员", Role.UNIT_STAFF)
+            Assignment.objects.get_or_create(user=user, defaults={"unit": unit})
+            return user
+
+        _demo_duties.board_updates(plan, communities, lambda c: staff[c.pk], draw, rng)
+        self.unit_count = len(_demo_duties.unit_activities(plan, unit_account, draw, rng))
+        _demo_duties.reminder_channels(plan)
+
     def _visit(self, plan, month, point, head, communities, rng):
         held_on = date(plan.year, month, rng.randint(6, 16))
         held = datetime.combine(held_on, time(9, 30), tzinfo=LOCAL)
@@ -522,6 +545,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         self.stdout.write(f"  community staff: sq01 … sq{count:02d} (one per community)")
         self.stdout.write("  work-point heads: dz1 … dz6")
+        self.stdout.write(f"  unit staff: dw01 … dw{self.unit_count:02d} (one per unit)")
         self.stdout.write("  governance office: zzb")
         self.stdout.write(
             "    office desk second factor: add this key to an authenticator app "
