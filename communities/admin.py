@@ -2,6 +2,7 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from communities.forms import AssignmentForm
@@ -11,6 +12,7 @@ from communities.models import (
     Community,
     PropagandaTeam,
     TeamMember,
+    Unit,
     WorkPoint,
 )
 from communities.resources import CommunityResource
@@ -31,6 +33,22 @@ class CommunityAdmin(ExcelExportMixin, AuditedAdmin):
     change_list_template = "admin/communities/community/change_list.html"
     export_resource_class = CommunityResource
     export_title = "社区与宣讲队伍"
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin):
+    """U1: the units the plan gives a duty (section 四), with the duty in the plan's words
+    and the count it names. The office adds and changes them (its permissions); it never
+    deletes one: a unit's activities are evidence."""
+
+    list_display = ("name", "measure", "short_duty", "position")
+    list_filter = ("measure",)
+    search_fields = ("name", "duty")
+    fields = ("name", "duty", "measure", "position")
+
+    @admin.display(description=_("duty in the plan"))
+    def short_duty(self, unit):
+        return Truncator(unit.duty).chars(30)
 
 
 @admin.register(Assignment)

@@ -17,6 +17,11 @@ OFFICE_PERMISSIONS = {
     "communities.propagandateam": ("add", "change", "view"),
     "communities.teammember": ("add", "change", "delete", "view"),
     "communities.accessevent": ("view",),
+    # U1: the office adds and changes the units the plan gives a duty, never deletes one;
+    # their activities and photos are evidence, read only.
+    "communities.unit": ("add", "change", "view"),
+    "duties.unitactivity": ("view",),
+    "duties.unitactivityphoto": ("view",),
     "reporting.plan": ("add", "change", "view"),
     "reporting.monthlyreport": ("view", "review"),
     "reporting.activity": ("view",),

@@ -1,12 +1,13 @@
 """The admin's shared bases: an audit trail nobody rewrites, evidence nobody adds
-or deletes by hand, and the list as Excel."""
+or deletes by hand, photos as thumbnails, and the list as Excel."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.templatetags.static import static
-from django.urls import path
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.signals import data_exported
@@ -49,6 +50,33 @@ class ReadOnlyAdmin(EvidenceMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ShowsPhotos:
+    """Each record's photos (prefetched) as thumbnails, each a link to its display copy,
+    through the portal's photo view named `photo_url` (never MEDIA_URL). For a ModelAdmin
+    and an inline alike; `photo_thumbnails` goes in their (read-only) fields."""
+
+    photo_url = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("photos")
+
+    @admin.display(description=gettext_lazy("photos"))
+    def photo_thumbnails(self, record):
+        return format_html_join(
+            " ",
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" '
+            'class="desk-thumb"></a>',
+            (
+                (
+                    reverse(self.photo_url, args=[photo.pk, "display"]),
+                    reverse(self.photo_url, args=[photo.pk, "thumbnail"]),
+                    _("Photo %(n)d") % {"n": n},
+                )
+                for n, photo in enumerate(record.photos.all(), start=1)
+            ),
+        )
 
 
 class ExcelExportMixin:

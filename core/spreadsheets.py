@@ -268,10 +268,26 @@ def write_rows(headers, rows, title, heading):
     column widths before the first row, so the first SAMPLE_ROWS rows are read
     ahead to measure them; the rest stream through.
     """
+    return write_tables([(headers, rows, title, heading)])
+
+
+def write_tables(tables):
+    """An .xlsx of several lists, one sheet each, in a temporary file (rewound): `tables`
+    holds (headers, rows, title, heading) of each, laid out as write_rows lays out one."""
+    book = Workbook(write_only=True)
+    for headers, rows, title, heading in tables:
+        add_table(book, headers, rows, title, heading)
+    out = spool()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def add_table(book, headers, rows, title, heading):
+    """One list of write_rows as a sheet of the write-only `book`."""
     rows = iter(rows)
     sample = list(islice(rows, SAMPLE_ROWS))
     widths = column_widths(headers, sample)
-    book = Workbook(write_only=True)
     sheet = book.create_sheet(title=safe(title)[:31])
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -293,10 +309,6 @@ def write_rows(headers, rows, title, heading):
         sheet.append(table.row(row, wraps))
         if tall:
             del sheet.row_dimensions[number]
-    out = spool()
-    book.save(out)
-    out.seek(0)
-    return out
 
 
 def exported_at():

@@ -153,7 +153,7 @@ def boards_page(request, site):
         {
             **site.each_context(request),
             "title": _("Communities' public boards, by quarter"),
-            "plans": plans,
+            "years": [p.year for p in plans],
             "plan": plan,
             "quarters": duty_quarters(plan) if plan else [],
             "rows": rows,

@@ -33,7 +33,7 @@ def points_page(request, site):
         {
             **site.each_context(request),
             "title": _("Work points' supervision and work meetings"),
-            "plans": plans,
+            "years": [p.year for p in plans],
             "plan": plan,
             "rows": plan_duties(plan, WorkPoint.objects.all(), timezone.now()) if plan else [],
             "opts": Supervision._meta,

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, ChangeList
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +21,7 @@ from core.admin import (
     EvidenceAdmin,
     EvidenceMixin,
     ExcelExportMixin,
+    ShowsPhotos,
 )
 from reporting import desk, imports, review
 from reporting.forms import CONTENT_FIELDS, PlanForm
@@ -185,7 +186,7 @@ class ActivityCommunityFilter(CommunityFilter):
     community_path = "report__community"
 
 
-class ActivityInline(EvidenceMixin, admin.StackedInline):
+class ActivityInline(ShowsPhotos, EvidenceMixin, admin.StackedInline):
     model = Activity
     extra = 0
     fields = (
@@ -199,25 +200,7 @@ class ActivityInline(EvidenceMixin, admin.StackedInline):
         "photo_thumbnails",
     )
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("photos")
-
-    @admin.display(description=gettext_lazy("photos"))
-    def photo_thumbnails(self, activity):
-        return format_html_join(
-            " ",
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" '
-            'class="desk-thumb"></a>',
-            (
-                (
-                    reverse("photo", args=[p.pk, "display"]),
-                    reverse("photo", args=[p.pk, "thumbnail"]),
-                    _("Photo %(n)d") % {"n": n},
-                )
-                for n, p in enumerate(activity.photos.all(), start=1)
-            ),
-        )
+    photo_url = "photo"
 
 
 class ReportEventInline(EvidenceMixin, admin.TabularInline):

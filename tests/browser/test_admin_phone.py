@@ -10,7 +10,7 @@ a download, not a page.
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from axes.models import AccessAttempt
@@ -19,11 +19,18 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from communities.models import AccessEvent, Assignment, PropagandaTeam
-from duties.models import ScreenKind, ScreenUse
+from communities.models import AccessEvent, Assignment, Measure, PropagandaTeam, Unit
+from duties.models import ScreenKind, ScreenUse, UnitActivity
 from evidence.models import Flag, FlagKind
 from reminders.models import EmailChannel, Reminder, WeComGroup
-from reporting.models import Activity, ActivityPhoto, Finding, MonthlyReport, ReportState
+from reporting.models import (
+    Activity,
+    ActivityForm,
+    ActivityPhoto,
+    Finding,
+    MonthlyReport,
+    ReportState,
+)
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
 from scoring.models import Inspection, OfficialWarning
@@ -135,7 +142,10 @@ def office_pages(plan, places, people):
         # P1 and B1: the points' months and the communities' quarters.
         ("duty points", reverse("admin:duties_supervision_points") + "?year=2021"),
         ("boards quarters", reverse("admin:duties_boardupdate_quarters") + "?year=2021"),
+        # U1: the units' year, per unit and per duty.
+        ("units year", reverse("admin:duties_unitactivity_year") + "?year=2021"),
     ]
+    activity = unit_activity()
     # Each list, and the page of one of its records.
     records = {
         "reports": submitted,
@@ -170,6 +180,8 @@ def office_pages(plan, places, people):
             name="缺塘点反诈群",
             webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=test",
         ),
+        "units": activity.unit,
+        "unit activities": activity,
         "reminders sent": Reminder.objects.create(
             kind="report",
             community=places["a"],
@@ -185,6 +197,35 @@ def office_pages(plan, places, people):
         pages.append((f"{name} list", reverse(f"{admin_name}_changelist")))
         pages.append((f"{name} item", reverse(f"{admin_name}_change", args=[record.pk])))
     return pages
+
+
+def unit_activity():
+    """A unit of the plan (made again: an earlier live test flushes the migration's) and an
+    activity of its duty with a photo, recorded by its own staff."""
+    unit = Unit.objects.update_or_create(
+        name="教育办",
+        defaults={
+            "duty": "教育办要定期督促指导各学校每学期至少对教职工、学生进行1次防骗宣传教育。",
+            "measure": Measure.SCHOOLS,
+            "position": 8,
+        },
+    )[0]
+    staff = User.objects.create_user("unitstaff", password=PASSWORD)
+    Assignment.objects.create(user=staff, unit=unit)
+    return UnitActivity.record(
+        unit=unit,
+        year=2021,
+        month=5,
+        by=staff,
+        submission=uuid.uuid4(),
+        photos=[check_photo(jpeg_upload("school.jpg"))],
+        held_at=datetime(2021, 5, 12, 9, 30, tzinfo=LOCAL),
+        place="罗山中心小学",
+        form=ActivityForm.TALK,
+        participants=300,
+        caption="防骗宣传进校园",
+        count=4,
+    )
 
 
 def evidence_flags(report):
