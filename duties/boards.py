@@ -28,12 +28,12 @@ from communities.access import own_community_id, require_view, viewer_of
 from communities.models import Community
 from core.text import refuse_control_characters
 from duties.boards_desk import community_quarters
-from duties.forms import DATE_WIDGET
+from duties.forms import DATE_WIDGET, check_photos
 from duties.models import BoardPhoto, BoardUpdate, ScreenUse
 from duties.views import _apply, _summary
 from reporting.forms import MultipleFileInput, PhotoFilesField
 from reporting.models import Plan
-from reporting.photos import ACCEPT_ATTRIBUTE, check_photo
+from reporting.photos import ACCEPT_ATTRIBUTE
 from reporting.views import PHOTO_VARIANTS, photo_file_response
 
 PAGE = "duties:boards"
@@ -96,15 +96,7 @@ class BoardUpdateForm(_RecordForm):
         return held_on
 
     def clean_photos(self):
-        """Each file checked as a report's photo is; every bad one named."""
-        checked, refusals = [], []
-        for upload in self.cleaned_data["photos"]:
-            try:
-                checked.append(check_photo(upload))
-            except ValidationError as refusal:
-                refusals.append(refusal)
-        if refusals:
-            raise ValidationError(refusals)
+        checked = check_photos(self.cleaned_data["photos"])
         BoardUpdate.check_photo_count(checked)
         return checked
 

@@ -1,4 +1,5 @@
-"""The head's forms: a supervision visit and a work meeting, new or corrected.
+"""The duties' forms: the head's supervision visit and work meeting (P1), a unit's
+activity (U1), each new or corrected.
 
 Each field is checked here and said in Chinese beside it; the model's `record` and
 `correct` check the same rules again inside their transaction (one place each:
@@ -17,25 +18,47 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communities.models import Measure
 from core.text import refuse_control_characters
-from duties.models import Supervision, WorkMeeting
+from duties.models import Supervision, UnitActivity, WorkMeeting
 from reporting import periods
-from reporting.forms import MultipleFileInput, PhotoFilesField
-from reporting.photos import ACCEPT_ATTRIBUTE, check_photo
+from reporting.forms import (
+    ACTIVITY_WIDGETS,
+    ALBUM_WIDGET,
+    CAMERA_WIDGET,
+    CONTENT_FIELDS,
+    HELD_AT_FORMATS,
+    TEXT_FIELDS,
+    PhotoFilesField,
+)
+from reporting.models import ActivityForm
+from reporting.photos import check_photo
+
+PAGE_NOT_WHOLE = gettext_lazy("The page did not arrive whole; please reload it and try again.")
 
 
-class PointDutyForm(forms.ModelForm):
+class RecordForm(forms.ModelForm):
     """A new record (the page's one-time `submission` key) or a correction (the
-    `version` the page was built on) of one month of one point."""
+    `version` the page was built on) of a duty: a point's visit or meeting, a unit's
+    activity. Every empty field is said by name, every typed text kept free of
+    invisible control characters."""
 
     TEXT_FIELDS = ()
 
-    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The page's own keys: missing or mangled only when the page did not arrive whole.
+    submission = forms.UUIDField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages=dict.fromkeys(("required", "invalid"), PAGE_NOT_WHOLE),
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages=dict.fromkeys(("required", "invalid"), PAGE_NOT_WHOLE),
+    )
 
-    def __init__(self, *args, work_point, plan, month, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.work_point, self.plan, self.month = work_point, plan, month
         self.correcting = self.instance.pk is not None
         if self.correcting:
             self.fields["version"].initial = self.instance.version
@@ -45,27 +68,56 @@ class PointDutyForm(forms.ModelForm):
             self.fields["submission"].initial = uuid.uuid4()
             self.fields["submission"].required = True
             del self.fields["version"]
+        for name in self.TEXT_FIELDS:
+            self.fields[name].validators.append(refuse_control_characters)
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.error_messages["required"] = _("%(label)s cannot be empty.") % {
+                    "label": field.label
+                }
+
+    def values(self):
+        """What the model's `record` or `correct` takes, by name."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
+
+
+def check_photos(uploads):
+    """Each file checked as a report's photo is (reporting.photos.check_photo); every bad
+    one named, so that the person knows which to choose again."""
+    checked, refusals = [], []
+    for upload in uploads:
+        try:
+            checked.append(check_photo(upload))
+        except ValidationError as refusal:
+            refusals.append(refusal)
+    if refusals:
+        raise ValidationError(refusals)
+    return checked
+
+
+def photos_help(kept):
+    """How many photos may still be chosen, a record having `kept` already."""
+    return _(
+        "%(min)d to %(max)d photos, chosen together; JPEG, PNG, WebP or HEIC, up to 20 MB each."
+    ) % {"min": 0 if kept else 1, "max": settings.PHOTOS_PER_ACTIVITY - kept}
+
+
+class PointDutyForm(RecordForm):
+    """A visit or a meeting of one month of one point."""
+
+    def __init__(self, *args, work_point, plan, month, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.work_point, self.plan, self.month = work_point, plan, month
         start, end = periods.month_bounds(plan.year, month)
         last_day = min(end.date() - timedelta(days=1), timezone.localdate())
         self.fields["held_on"].widget.attrs.update(
             {"min": start.date().isoformat(), "max": last_day.isoformat()}
         )
-        for name in self.TEXT_FIELDS:
-            self.fields[name].validators.append(refuse_control_characters)
-        for field in self.fields.values():
-            field.error_messages["required"] = _("%(label)s cannot be empty.") % {
-                "label": field.label
-            }
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
         type(self.instance).check_held_on(self.plan, self.month, held_on)
         return held_on
-
-    def values(self):
-        """What the model's `record` or `correct` takes, by name."""
-        names = [name for name in self._meta.fields if name != "communities"]
-        return {name: self.cleaned_data[name] for name in names}
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -98,7 +150,7 @@ class SupervisionForm(PointDutyForm):
     photos = PhotoFilesField(
         label=gettext_lazy("Photos of the visit"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        widget=ALBUM_WIDGET,
     )
 
     class Meta:
@@ -123,22 +175,11 @@ class SupervisionForm(PointDutyForm):
         self.fields["communities"].error_messages["required"] = _(
             "Tick at least one community visited."
         )
-        kept = self.instance.photos.count() if self.correcting else 0
-        self.kept_photos = kept
-        self.fields["photos"].help_text = _(
-            "%(min)d to %(max)d photos, chosen together; JPEG, PNG, WebP or HEIC, up to 20 MB each."
-        ) % {"min": 0 if kept else 1, "max": settings.PHOTOS_PER_ACTIVITY - kept}
+        self.kept_photos = self.instance.photos.count() if self.correcting else 0
+        self.fields["photos"].help_text = photos_help(self.kept_photos)
 
     def clean_photos(self):
-        """Each file checked as a report's photo is; every bad one named."""
-        checked, refusals = [], []
-        for upload in self.cleaned_data["photos"]:
-            try:
-                checked.append(check_photo(upload))
-            except ValidationError as refusal:
-                refusals.append(refusal)
-        if refusals:
-            raise ValidationError(refusals)
+        checked = check_photos(self.cleaned_data["photos"])
         Supervision.check_photo_count(self.kept_photos, checked)
         return checked
 
@@ -161,3 +202,104 @@ class WorkMeetingForm(PointDutyForm):
             "case_analysis": _text(4),
             "decisions": _text(),
         }
+
+
+# U1: what a unit's count means for one activity, beside the measure's name.
+COUNT_HELP = {
+    Measure.SCHOOLS: gettext_lazy("The schools this activity reached."),
+    Measure.SMS: gettext_lazy("The recipients of the one batch of SMS this activity sent."),
+    Measure.LANDLORDS: gettext_lazy(
+        "The landlords who signed the anti-fraud responsibility letter at this activity."
+    ),
+    Measure.PROPERTY: gettext_lazy(
+        "The property companies that joined the propaganda team at this activity."
+    ),
+}
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # a datetime-local input's value
+
+
+class UnitActivityForm(RecordForm):
+    """U1: an activity of a unit's month, with the report card's fields and widgets
+    (reporting.forms), its photos from the camera or the album, and the count the unit's
+    duty names (Unit.measure); a unit whose duty names none has no count field."""
+
+    TEXT_FIELDS = TEXT_FIELDS
+
+    photos_camera = PhotoFilesField(
+        label=gettext_lazy("Take a photo"), required=False, widget=CAMERA_WIDGET
+    )
+    photos = PhotoFilesField(
+        label=gettext_lazy("Choose from album"), required=False, widget=ALBUM_WIDGET
+    )
+
+    class Meta:
+        model = UnitActivity
+        fields = (*CONTENT_FIELDS, "count")
+        widgets = {
+            **ACTIVITY_WIDGETS,
+            "count": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, unit, year, month, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit, self.year, self.month = unit, year, month
+        held_at = self.fields["held_at"]
+        held_at.input_formats = HELD_AT_FORMATS
+        held_at.error_messages["invalid"] = _(
+            "Please enter the date and time, for example 2021-05-12 09:30."
+        )
+        start, end = periods.month_bounds(year, month)
+        latest = periods.local(min(end - timedelta(minutes=1), timezone.now()))
+        held_at.widget.attrs.update(
+            {"min": f"{start:{LOCAL_MINUTE}}", "max": f"{latest:{LOCAL_MINUTE}}"}
+        )
+        self.fields["form_other"].widget.attrs["placeholder"] = _("Describe the form of activity")
+        self.fields["form_other"].help_text = _("Only when the form of activity is “Other”.")
+        if unit.measure:
+            count = self.fields["count"]
+            count.label = unit.get_measure_display()
+            count.help_text = COUNT_HELP[unit.measure]
+            count.error_messages["invalid"] = _("Please enter a whole number.")
+        else:
+            del self.fields["count"]
+        self.kept_photos = self.instance.photos.count() if self.correcting else 0
+        self.fields["photos"].help_text = photos_help(self.kept_photos)
+        self.fields["photos_camera"].help_text = _(
+            "One photo, taken now; it is saved with those chosen from the album."
+        )
+
+    def clean_held_at(self):
+        held_at = self.cleaned_data["held_at"]
+        UnitActivity.check_held_at(self.year, self.month, held_at)
+        return held_at
+
+    def clean_photos_camera(self):
+        return check_photos(self.cleaned_data["photos_camera"])
+
+    def clean_photos(self):
+        return check_photos(self.cleaned_data["photos"])
+
+    def clean(self):
+        cleaned = super().clean()
+        described = cleaned.get("form_other", "").strip() or self.has_error("form_other")
+        if cleaned.get("form") == ActivityForm.OTHER and not described:
+            self.add_error("form_other", _("Please describe the form of activity."))
+        if "count" not in self.fields and self.data.get(self.add_prefix("count"), "").strip():
+            self._refuse(None, UnitActivity.check_count, self.unit, 0)  # a forged count
+        if not (self.has_error("photos") or self.has_error("photos_camera")):
+            self._refuse("photos", UnitActivity.check_photo_count, self.kept_photos, self.chosen())
+        return cleaned
+
+    def _refuse(self, field, check, *args):
+        """The model's own check, its refusal said beside `field`."""
+        try:
+            check(*args)
+        except ValidationError as refusal:
+            self.add_error(field, refusal)
+
+    def chosen(self):
+        """The photos chosen, from the camera first, then from the album."""
+        return [*self.cleaned_data.get("photos_camera", []), *self.cleaned_data.get("photos", [])]
+
+    def values(self):
+        return {**super().values(), "photos": self.chosen()}

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from duties import boards, views
-from duties.models import Supervision, WorkMeeting
+from duties import boards, units, views
+from duties.models import Supervision, SupervisionPhoto, UnitActivityPhoto, WorkMeeting
 
 app_name = "duties"
 
@@ -28,7 +28,7 @@ urlpatterns = [
         {"model": WorkMeeting},
         name="correct_meeting",
     ),
-    path("photos/<int:pk>/<str:variant>/", views.photo, name="photo"),
+    path("photos/<int:pk>/<str:variant>/", views.photo, {"model": SupervisionPhoto}, name="photo"),
 ]
 
 # B1: community staff's public boards and LED screens / broadcasts (duties/boards.py).
@@ -37,4 +37,20 @@ urlpatterns += [
     path("boards/updates/", boards.add_board_update, name="add_board_update"),
     path("boards/screens/", boards.add_screen_use, name="add_screen_use"),
     path("boards/photos/<int:pk>/<str:variant>/", boards.board_photo, name="board_photo"),
+]
+
+# U1: a unit's staff record their unit's activities (duties/units.py).
+UNIT_MONTH = "units/<int:unit>/<int:year>/<int:month>/"
+
+urlpatterns += [
+    path("units/", units.unit_home, name="unit_home"),
+    path(UNIT_MONTH, units.unit_month, name="unit_month"),
+    path(UNIT_MONTH + "activities/", units.add_unit_activity, name="add_unit_activity"),
+    path("unit-activities/<int:pk>/", units.correct_unit_activity, name="correct_unit_activity"),
+    path(
+        "unit-photos/<int:pk>/<str:variant>/",
+        views.photo,
+        {"model": UnitActivityPhoto},
+        name="unit_photo",
+    ),
 ]

@@ -43,6 +43,20 @@ class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
 
+# The widgets of an activity's Attachment 2 fields and photos, shared by the report's
+# cards and a unit's activity form (duties.forms.UnitActivityForm).
+ACTIVITY_WIDGETS = {
+    "held_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    "participants": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+    "caption": forms.TextInput(),
+}
+HELD_AT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+# Android WeChat drops the camera when `multiple` is set and allows one
+# file when `capture` is: so one button for each.
+CAMERA_WIDGET = forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "capture": "environment"})
+ALBUM_WIDGET = MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+
+
 class PhotoFilesField(forms.FileField):
     """Several files from one input, as in Django's docs on multiple uploads.
 
@@ -76,17 +90,11 @@ class ActivityEntryForm(forms.ModelForm):
     fields carry them with the form, and they are staged the same way.
     """
 
-    # Android WeChat drops the camera when `multiple` is set and allows one
-    # file when `capture` is: so one button for each.
     photos_camera = PhotoFilesField(
-        label=gettext_lazy("Take a photo"),
-        required=False,
-        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "capture": "environment"}),
+        label=gettext_lazy("Take a photo"), required=False, widget=CAMERA_WIDGET
     )
     photos_album = PhotoFilesField(
-        label=gettext_lazy("Choose from album"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        label=gettext_lazy("Choose from album"), required=False, widget=ALBUM_WIDGET
     )
     staged = _photo_choices(gettext_lazy("Photos uploaded, not saved yet"))
     unstage = _photo_choices(gettext_lazy("Remove these photos not saved yet"))
@@ -97,17 +105,13 @@ class ActivityEntryForm(forms.ModelForm):
         fields = ("position", *CONTENT_FIELDS)
         widgets = {
             "position": forms.HiddenInput(attrs={"data-position": ""}),
-            "held_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
-            "participants": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
-            "caption": forms.TextInput(),
+            **ACTIVITY_WIDGETS,
         }
 
     def __init__(self, *args, report, pending=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
-        self.fields["held_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["held_at"].input_formats = HELD_AT_FORMATS
         self.fields["position"].required = False
         self.fields["form_other"].widget.attrs["placeholder"] = _("Describe the form of activity")
         for name in TEXT_FIELDS:

@@ -52,6 +52,9 @@ def home(request):
             "to_do": to_do([*earlier, *rows]),
         }
         return render(request, "reporting/home_staff.html", context)
+    if viewer.records_unit_activities:
+        # U1: a unit's staff file no report; their home is their unit's activities.
+        return redirect("duties:unit_home")
     if not viewer.has_role:
         return render(request, "reporting/no_role.html", status=403)
     plans, plan = Plan.pick(request.GET.get("year", ""), timezone.localdate())

@@ -23,7 +23,7 @@ so its object pages are asked for A's objects.
 
 import io
 import uuid
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -37,12 +37,20 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from openpyxl import Workbook
 from simple_history.admin import SimpleHistoryAdmin
 
-from communities.models import AccessEvent, Assignment, PropagandaTeam, Role
+from communities.models import AccessEvent, Assignment, PropagandaTeam, Role, Unit
 from communities.permissions import grant_office_permissions
-from duties.models import BoardUpdate, ScreenKind, ScreenUse, Supervision, WorkMeeting
+from duties.models import (
+    BoardUpdate,
+    ScreenKind,
+    ScreenUse,
+    Supervision,
+    UnitActivity,
+    WorkMeeting,
+)
 from evidence.models import FlagKind
 from reminders.models import EmailChannel, Reminder, WeComGroup
-from reporting.models import Finding, ImportUpload, MonthlyReport, StagedPhoto
+from reporting.models import ActivityForm, Finding, ImportUpload, MonthlyReport, StagedPhoto
+from reporting.periods import LOCAL
 from reporting.photos import check_photo
 from scoring.models import Inspection, InspectionResult, OfficialWarning
 from tests.conftest import (
@@ -50,6 +58,7 @@ from tests.conftest import (
     add_activity,
     confirmed_totp_device,
     jpeg_upload,
+    make_user,
     raise_flag,
     verified_login,
 )
@@ -66,6 +75,8 @@ ROLES = (
     "office",
     "nobody",
     "superuser",
+    "unit",
+    "other_unit",
 )
 LOGGED_IN = ROLES[1:]
 DESK = ("office", "superuser")  # the admin's users; a superuser reads as the office
@@ -73,6 +84,8 @@ SEES_ALL = ("leader", *DESK)
 OWN_STAFF = {"a": "alice", "b": "bob"}
 HEADS = {"a": "head", "b": "other_head"}  # the heads of A's and B's work points
 POINTS = {"a": "point", "b": "other_point"}
+UNIT_STAFF = {"a": "unit", "b": "other_unit"}  # the staff of 教育办 and of 司法所
+UNITS = {"a": "教育办", "b": "司法所"}
 VIEWERS = {  # who may read a community's pages (communities.access.Viewer.can_view)
     "a": ("alice", "head", *SEES_ALL),
     "b": ("bob", "other_head", *SEES_ALL),
@@ -109,6 +122,10 @@ OFFICE_RIGHTS = {
     # B1: recorded by the communities' staff on their page; read here.
     "duties.boardupdate": "v",
     "duties.screenuse": "v",
+    # U1: the units are the office's to add and rename (never delete); their activities
+    # are recorded by their own staff on their pages, read here.
+    "communities.unit": "vac",
+    "duties.unitactivity": "v",
     # R1: the e-mail switch (one row, made by the migration) and the WeCom groups are
     # the office's to set; the reminders sent are a log, read only.
     "reminders.emailchannel": "vc",
@@ -127,6 +144,7 @@ NOBODY_DOES = {
     "duties.workmeeting": "acd",
     "duties.boardupdate": "acd",
     "duties.screenuse": "acd",
+    "duties.unitactivity": "acd",
     "reminders.emailchannel": "ad",
     "reminders.reminder": "ad",
     "axes.accessattempt": "a",
@@ -240,6 +258,23 @@ def world(plan, places, people):
             content="反诈宣传标语",
             times=10,
         )
+    for side, role in UNIT_STAFF.items():
+        unit = Unit.objects.get(name=UNITS[side])
+        unit.save()  # its first history record: the migration made the row without one
+        people[role] = make_user(role, Role.UNIT_STAFF, unit=unit)
+        sides[side].unit_activity = UnitActivity.record(
+            unit=unit,
+            year=2021,
+            month=4,
+            by=people[role],
+            submission=uuid.uuid4(),
+            photos=[check_photo(jpeg_upload())],
+            held_at=datetime(2021, 4, 16, 9, 30, tzinfo=LOCAL),
+            place="罗山中心小学",
+            form=ActivityForm.TALK,
+            participants=300,
+            caption="防骗宣传教育课",
+        )
     inspection = Inspection.objects.create(
         plan=plan, held_on=date(2021, 6, 1), title="六月督查", recorded_by=office
     )
@@ -275,6 +310,8 @@ def world(plan, places, people):
         "duties.workmeeting": a.meeting,
         "duties.boardupdate": a.board,
         "duties.screenuse": a.screen,
+        "communities.unit": a.unit_activity.unit,
+        "duties.unitactivity": a.unit_activity,
         "reminders.emailchannel": email_switch,
         "reminders.wecomgroup": WeComGroup.objects.create(
             name="缺塘点反诈群",
@@ -367,7 +404,13 @@ def portal_cases(w):
     """Every page outside the admin, for objects of A and of B."""
     not_office = [r for r in LOGGED_IN if r not in DESK]
     cases = [
-        case(reverse("home"), answers(200, login=["anonymous"], forbidden=["nobody"])),
+        # A unit's staff file no report: their home is their unit's page (U1).
+        case(
+            reverse("home"),
+            answers(
+                200, login=["anonymous"], forbidden=["nobody"], redirect=list(UNIT_STAFF.values())
+            ),
+        ),
         *post_only(
             reverse("start_report"),
             {"forbidden": [r for r in LOGGED_IN if r not in OWN_STAFF.values()]},
@@ -463,7 +506,7 @@ def portal_cases(w):
                 {"forbidden": not_office},
             ),
         ]
-    return cases + duty_cases(w) + board_cases(w)
+    return cases + duty_cases(w) + board_cases(w) + unit_cases(w)
 
 
 def duty_cases(w):
@@ -471,7 +514,7 @@ def duty_cases(w):
     and the leadership read; the other head is told nothing (404); roles that read no
     point's duties are refused (403)."""
     cases = []
-    no_points = ["alice", "bob", "nobody"]
+    no_points = ["alice", "bob", "nobody", *list(UNIT_STAFF.values())]
     for side, s in w.sides.items():
         head = HEADS[side]
         other_head = HEADS["b" if side == "a" else "a"]
@@ -541,7 +584,7 @@ def board_cases(w):
     board photos. Every other role is refused the page (403); a photo is read as its
     community's pages are (404 for who may not read it), its original by its own staff
     and the office."""
-    not_staff = ["head", "other_head", "nobody", *SEES_ALL]
+    not_staff = ["head", "other_head", "nobody", *SEES_ALL, *list(UNIT_STAFF.values())]
     cases = [
         case(
             reverse("duties:boards"),
@@ -578,6 +621,68 @@ def board_cases(w):
             ),
             case(
                 reverse("duties:board_photo", args=[photo.pk, "bogus"]),
+                answers(404, login=["anonymous"]),
+            ),
+        ]
+    return cases
+
+
+def unit_cases(w):
+    """U1: a unit's month, its form, corrections and photos. Its own staff record; the
+    office and the leadership read; the other unit's staff are told nothing (404); roles
+    that read no unit's activities are refused (403)."""
+    no_units = ["alice", "bob", "head", "other_head", "nobody"]
+    cases = [
+        # The unit's staff are sent to their month; the readers get the list of units.
+        case(
+            reverse("duties:unit_home"),
+            answers(
+                login=["anonymous"],
+                redirect=list(UNIT_STAFF.values()),
+                ok=SEES_ALL,
+                forbidden=no_units,
+            ),
+        ),
+    ]
+    for side, s in w.sides.items():
+        own = UNIT_STAFF[side]
+        other = UNIT_STAFF["b" if side == "a" else "a"]
+        unit = s.unit_activity.unit_id
+        refused = {"forbidden": [*SEES_ALL, *no_units], "not_found": [other]}
+        readers = {"ok": [own, *SEES_ALL], "forbidden": no_units, "not_found": [other]}
+        add = reverse("duties:add_unit_activity", args=[unit, 2021, 4])
+        correct = reverse("duties:correct_unit_activity", args=[s.unit_activity.pk])
+        photo = s.unit_activity.photos.get()
+        cases += [
+            case(
+                reverse("duties:unit_month", args=[unit, 2021, 4]),
+                answers(login=["anonymous"], **readers),
+            ),
+            # The form posts here; a GET (a login after the session ran out) goes to the month.
+            case(add, answers(302, login=["anonymous"])),
+            case(add, answers(login=["anonymous"], **refused), method="post"),
+            # A 2021 activity is no longer corrected: its staff are sent back to its month.
+            case(correct, answers(login=["anonymous"], redirect=[own], **refused)),
+            case(correct, answers(login=["anonymous"], **refused), method="post"),
+            *(
+                case(
+                    reverse("duties:unit_photo", args=[photo.pk, variant]),
+                    answers(login=["anonymous"], **readers),
+                )
+                for variant in ("thumbnail", "display")
+            ),
+            # The original keeps its GPS: the unit's own staff and the office.
+            case(
+                reverse("duties:unit_photo", args=[photo.pk, "original"]),
+                answers(
+                    login=["anonymous"],
+                    ok=[own, *DESK],
+                    forbidden=["leader", *no_units],
+                    not_found=[other],
+                ),
+            ),
+            case(
+                reverse("duties:unit_photo", args=[photo.pk, "bogus"]),
                 answers(404, login=["anonymous"]),
             ),
         ]
@@ -681,6 +786,13 @@ def admin_cases(w):
         desk_page(reverse("admin:duties_boardupdate_quarters") + "?year=2021", 200),
         desk_page(
             reverse("admin:duties_boardupdate_quarters_xlsx") + "?year=2021",
+            200,
+            content_type=XLSX,
+        ),
+        # U1: the units' year, by unit and by duty, and the same as Excel.
+        desk_page(reverse("admin:duties_unitactivity_year") + "?year=2021", 200),
+        desk_page(
+            reverse("admin:duties_unitactivity_year_xlsx") + "?year=2021",
             200,
             content_type=XLSX,
         ),
