@@ -7,16 +7,20 @@ with `npm ci`) and is injected into each page by Playwright: nothing is loaded
 from another host.
 """
 
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from communities.context_processors import LARGE_TEXT_COOKIE
-from communities.models import MemberRole, PropagandaTeam, TeamMember
+from communities.models import Measure, MemberRole, PropagandaTeam, Role, TeamMember, Unit
 from communities.permissions import grant_office_permissions
-from reporting.models import MonthlyReport
+from duties.models import UnitActivity
+from reporting.models import ActivityForm, MonthlyReport
+from reporting.periods import LOCAL
+from reporting.photos import check_photo
 from scoring.models import Inspection, InspectionResult
 from tests.browser.conftest import (
     AXE,
@@ -26,7 +30,7 @@ from tests.browser.conftest import (
     log_in_to_desk,
     serious_violations,
 )
-from tests.conftest import PASSWORD, add_activity
+from tests.conftest import PASSWORD, add_activity, jpeg_upload, make_user
 from tests.scoring.conftest import file_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,6 +72,30 @@ def portal_pages(plan, places, people):
     for community, points in ((places["a"], 1), (places["b"], 2), (places["c"], 3)):
         InspectionResult.objects.create(inspection=inspection, community=community, points=points)
 
+    # U1: a unit (the live server's database has no migration rows) and its activity.
+    unit = Unit.objects.get_or_create(
+        name="教育办",
+        defaults={
+            "duty": "教育办要组织、督促辖区内中小学开展法制教育课",
+            "measure": Measure.SCHOOLS,
+        },
+    )[0]
+    unit_staff = make_user("dw", Role.UNIT_STAFF, unit=unit)
+    UnitActivity.record(
+        unit=unit,
+        year=2021,
+        month=4,
+        by=unit_staff,
+        submission=uuid.uuid4(),
+        photos=[check_photo(jpeg_upload())],
+        held_at=datetime(2021, 4, 16, 9, 30, tzinfo=LOCAL),
+        place="罗山中心小学",
+        form=ActivityForm.TALK,
+        participants=300,
+        caption="防骗宣传教育课",
+        count=1,
+    )
+    unit_month = reverse("duties:unit_month", args=[unit.pk, 2021, 4])
     quarter = "2021Q2"
     scores = [
         ("scores", reverse("scoring:index")),
@@ -85,11 +113,20 @@ def portal_pages(plan, places, people):
                 ("returned report", returned.get_absolute_url()),
                 ("submitted report", submitted.get_absolute_url()),
                 ("team", reverse("team")),
+                ("boards", reverse("duties:boards")),
                 ("password change", reverse("password_change")),
                 ("404 logged in", "/no-such-page/"),
             ],
         ),
-        ("head", [("head home", reverse("home")), ("head report", submitted.get_absolute_url())]),
+        (
+            "head",
+            [
+                ("head home", reverse("home")),
+                ("head report", submitted.get_absolute_url()),
+                ("head month", reverse("duties:month", args=[places["point"].pk, 2021, 4])),
+            ],
+        ),
+        ("dw", [("unit month", unit_month)]),
         (
             "office",
             [
@@ -112,9 +149,18 @@ def portal_pages(plan, places, people):
                     "admin month",
                     reverse("admin:reporting_monthlyreport_month") + "?month=2021-4",
                 ),
+                ("admin units", reverse("admin:duties_unitactivity_year") + "?year=2021"),
             ],
         ),
-        ("leader", [("leader home", reverse("home")), *scores]),
+        (
+            "leader",
+            [
+                ("leader home", reverse("home")),
+                *scores,
+                ("units", reverse("duties:unit_home")),
+                ("leader unit month", unit_month),
+            ],
+        ),
     ]
 
 
