@@ -11,7 +11,6 @@ import uuid
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,8 +27,8 @@ from communities.access import own_community_id, require_view, viewer_of
 from communities.models import Community
 from core.text import refuse_control_characters
 from duties.boards_desk import community_quarters
-from duties.forms import DATE_WIDGET, check_photos
-from duties.models import BoardPhoto, BoardUpdate, ScreenUse
+from duties.forms import DATE_WIDGET, check_photos, photos_help
+from duties.models import BoardPhoto, BoardUpdate, ScreenKind, ScreenUse
 from duties.views import _apply, _summary
 from reporting.forms import MultipleFileInput, PhotoFilesField
 from reporting.models import Plan
@@ -86,9 +85,7 @@ class BoardUpdateForm(_RecordForm):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["photos"].help_text = _(
-            "%(min)d to %(max)d photos, chosen together; JPEG, PNG, WebP or HEIC, up to 20 MB each."
-        ) % {"min": 1, "max": settings.PHOTOS_PER_ACTIVITY}
+        self.fields["photos"].help_text = photos_help()
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -130,6 +127,12 @@ class ScreenUseForm(_RecordForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].error_messages["invalid_choice"] = _(
             "Choose an LED screen or a broadcast."
+        )
+        # Two buttons to pick from, none picked yet: no blank "---------" choice among them.
+        self.fields["kind"].choices = ScreenKind.choices
+        self.fields["kind"].help_text = _(
+            "The screens and broadcasts the community plays day to day. An anti-fraud "
+            "activity (a talk, a stall …) is reported in the monthly report."
         )
         for name in ("times", "minutes"):
             self.fields[name].error_messages["invalid"] = _("Please enter a whole number.")
@@ -199,12 +202,17 @@ def _render(request, community, plans, plan, bound=None):
             "screen_form": forms_["screen"],
             "refused": bound,
             "summary": _summary(bound) if bound is not None else [],
+            "board_action": _with_year(reverse("duties:add_board_update"), plan),
+            "screen_action": _with_year(reverse("duties:add_screen_use"), plan),
         },
     )
 
 
 def _page_url(plan):
-    url = reverse(PAGE)
+    return _with_year(reverse(PAGE), plan)
+
+
+def _with_year(url, plan):
     return f"{url}?year={plan.year}" if plan else url
 
 

@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,11 +96,19 @@ def check_photos(uploads):
     return checked
 
 
-def photos_help(kept):
-    """How many photos may still be chosen, a record having `kept` already."""
-    return _(
-        "%(min)d to %(max)d photos, chosen together; JPEG, PNG, WebP or HEIC, up to 20 MB each."
-    ) % {"min": 0 if kept else 1, "max": settings.PHOTOS_PER_ACTIVITY - kept}
+def photos_help(kept=0):
+    """How many photos may still be chosen, a record having `kept` already: at least one
+    for a new record, and the field says it must be filled although it shows no *."""
+    if kept:
+        text = _(
+            "Up to %(max)d more photos, chosen together; JPEG, PNG, WebP or HEIC, up to 20 MB each."
+        )
+    else:
+        text = _(
+            "Required: 1 to %(max)d photos, chosen together; JPEG, PNG, WebP or HEIC, "
+            "up to 20 MB each."
+        )
+    return text % {"max": settings.PHOTOS_PER_ACTIVITY - kept}
 
 
 class PointDutyForm(RecordForm):
@@ -216,6 +225,9 @@ COUNT_HELP = {
     ),
 }
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # a datetime-local input's value
+# An SMS batch's place and form, offered (U1): the whole sub-district, warning SMS.
+SMS_PLACE = gettext_lazy("All of Luoshan sub-district")
+SMS_FORM = gettext_lazy("Warning SMS sent")
 
 
 class UnitActivityForm(RecordForm):
@@ -262,10 +274,28 @@ class UnitActivityForm(RecordForm):
             count.error_messages["invalid"] = _("Please enter a whole number.")
         else:
             del self.fields["count"]
+        if unit.measure == Measure.SMS:
+            self._as_sms_batch()
         self.kept_photos = self.instance.photos.count() if self.correcting else 0
         self.fields["photos"].help_text = photos_help(self.kept_photos)
         self.fields["photos_camera"].help_text = _(
             "One photo, taken now; it is saved with those chosen from the album."
+        )
+
+    def _as_sms_batch(self):
+        """U1: a carrier's activity is a batch of warning SMS. Its recipients are its
+        participants, asked once (the count, required); the place and the form are offered
+        as an SMS batch has them, and the photo is a screenshot of the sending."""
+        del self.fields["participants"]
+        count = self.fields["count"]
+        count.required = True
+        count.error_messages["required"] = _("%(label)s cannot be empty.") % {"label": count.label}
+        if not self.correcting:
+            self.initial.setdefault("place", SMS_PLACE)
+            self.initial.setdefault("form", ActivityForm.OTHER)
+            self.initial.setdefault("form_other", SMS_FORM)
+        self.fields["photos"].help_text = format_lazy(
+            "{} {}", _("A screenshot of the sending will do."), self.fields["photos"].help_text
         )
 
     def clean_held_at(self):
@@ -302,4 +332,7 @@ class UnitActivityForm(RecordForm):
         return [*self.cleaned_data.get("photos_camera", []), *self.cleaned_data.get("photos", [])]
 
     def values(self):
-        return {**super().values(), "photos": self.chosen()}
+        values = {**super().values(), "photos": self.chosen()}
+        if "participants" not in self.fields:  # an SMS batch: its recipients took part
+            values["participants"] = values["count"]
+        return values

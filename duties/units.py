@@ -68,7 +68,8 @@ def unit_home(request):
     if current:
         year, month = current
         units = units.annotate(
-            recorded=Count("activities", filter=Q(activities__year=year, activities__month=month))
+            recorded=Count("activities", filter=Q(activities__year=year, activities__month=month)),
+            in_year=Count("activities", filter=Q(activities__year=year)),
         )
     return render(request, "duties/unit_list.html", {"units": units, "current": current})
 

@@ -8,6 +8,7 @@ reads but never records), a form checks the fields, the model's `record` or `cor
 writes all or nothing, then back to the month.
 """
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
@@ -119,10 +120,28 @@ def _render_month(request, work_point, plan, month, bound=None):
     )
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the top of a refused form's page says: each problem as (text, link to its
+    field), and whether photos were sent with it (they are not kept: choose them again)."""
+
+    lines: list
+    photos_dropped: bool
+
+    def __bool__(self):
+        return bool(self.lines)
+
+
 def _summary(form):
     """Every problem of the refused form as (text, link to its field): "督导社区：请至少
     勾选一个督导社区。"; a field left empty says its name already ("督导日期不能为空"). A
     problem of the page's hidden keys is said as it is, linked to the form."""
+    return Summary(
+        _problems(form), photos_dropped=any(form.files.values()) if form.files else False
+    )
+
+
+def _problems(form):
     whole_form = f"{form.prefix or 'record'}-form"
     lines = [(error, whole_form) for error in form.non_field_errors()]
     for name, errors in form.errors.as_data().items():

@@ -10,10 +10,11 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from communities.models import Unit
 from duties.models import UnitActivity, UnitActivityPhoto
 from reporting.periods import LOCAL
 from tests.conftest import jpeg_upload
-from tests.duties.conftest import record_unit_activity
+from tests.duties.conftest import PLAN_UNITS, make_unit_staff, record_unit_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -241,13 +242,13 @@ def test_a_bad_activity_is_refused_in_chinese_and_nothing_is_saved(
         overrides["photos"] = [jpeg_upload("好的.jpg"), bad]
     if overrides.get("photos") == "TEN":
         overrides["photos"] = [jpeg_upload(f"p{n}.jpg") for n in range(10)]
-    response = edu.post(
-        month_url(units["edu"], view="add_unit_activity"), activity_form(**overrides)
-    )
+    data = activity_form(**overrides)
+    response = edu.post(month_url(units["edu"], view="add_unit_activity"), data)
     assert response.status_code == 200, case
     summary = error_summary(response)
     assert message in summary, case
-    assert "照片没有保留，请重新选择" in summary
+    # Photos sent with a refused form must be chosen again: said only when some were sent.
+    assert ("照片没有保留，请重新选择" in summary) == bool(data.get("activity-photos")), case
     assert UnitActivity.objects.count() == 0, case
     assert UnitActivityPhoto.objects.count() == 0, case
     assert files_under(tmp_path) == [], case
@@ -485,3 +486,36 @@ def test_the_photos_by_role(who, copy, original, client, everyone, photo):
 
 def test_an_unknown_photo_variant_is_not_found(edu, photo):
     assert edu.get(f"/duties/unit-photos/{photo.pk}/bogus/").status_code == 404
+
+
+@pytest.fixture
+def carrier(client, plan, in_may):
+    """电信 as the plan words its duty (its count: the SMS recipients), and its clerk."""
+    measure, duty = PLAN_UNITS["电信"]
+    unit = Unit.objects.get_or_create(name="电信", defaults={"measure": measure, "duty": duty})[0]
+    client.force_login(make_unit_staff("dianxin", unit))
+    return unit
+
+
+def test_u1_an_sms_batch_asks_its_recipients_once(client, carrier):
+    """A carrier's activity is a batch of warning SMS: no 参加人数 box beside the
+    recipients; the place and the form are offered; the recipients are its participants."""
+    url = month_url(carrier)
+    page = client.get(url).content.decode()
+    assert "参加人数" not in page.split('id="activity-form"', 1)[1]
+    assert 'value="罗山街道全辖区"' in page and 'value="发送防骗预警短信"' in page
+    data = activity_form(participants=None, count="86000", place="罗山街道全辖区")
+    data["activity-form"], data["activity-form_other"] = "其他", "发送防骗预警短信"
+    response = client.post(month_url(carrier, view="add_unit_activity"), data)
+    assert response.status_code == 302
+    batch = UnitActivity.objects.get(unit=carrier)
+    assert (batch.count, batch.participants) == (86000, 86000)
+
+
+def test_u1_an_sms_batch_without_its_recipients_is_refused(client, carrier):
+    data = activity_form(participants=None, count="")
+    data["activity-form"], data["activity-form_other"] = "其他", "发送防骗预警短信"
+    response = client.post(month_url(carrier, view="add_unit_activity"), data)
+    assert response.status_code == 200
+    assert "短信接收人数不能为空" in error_summary(response)
+    assert not UnitActivity.objects.exists()
