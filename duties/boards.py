@@ -27,7 +27,7 @@ from communities.access import own_community_id, require_view, viewer_of
 from communities.models import Community
 from core.text import refuse_control_characters
 from duties.boards_desk import community_quarters
-from duties.forms import DATE_WIDGET, check_photos, photos_help
+from duties.forms import DATE_WIDGET, ask_for_photos, check_photos
 from duties.models import BoardPhoto, BoardUpdate, ScreenKind, ScreenUse
 from duties.views import _apply, _summary
 from reporting.forms import MultipleFileInput, PhotoFilesField
@@ -85,7 +85,7 @@ class BoardUpdateForm(_RecordForm):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["photos"].help_text = photos_help()
+        ask_for_photos(self.fields["photos"])
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

@@ -96,9 +96,11 @@ def check_photos(uploads):
     return checked
 
 
-def photos_help(kept=0):
-    """How many photos may still be chosen, a record having `kept` already: at least one
-    for a new record, and the field says it must be filled although it shows no *."""
+def ask_for_photos(field, kept=0):
+    """A photo field's help (how many may still be chosen, the record having `kept`
+    already) and its * while the record has none yet: at least one is needed. Only the *:
+    PhotoFilesField judges no emptiness; the form's clean counts the photos chosen."""
+    field.required = not kept
     if kept:
         text = _(
             "Up to %(max)d more photos, chosen together; JPEG, PNG, WebP or HEIC, up to 20 MB each."
@@ -108,7 +110,7 @@ def photos_help(kept=0):
             "Required: 1 to %(max)d photos, chosen together; JPEG, PNG, WebP or HEIC, "
             "up to 20 MB each."
         )
-    return text % {"max": settings.PHOTOS_PER_ACTIVITY - kept}
+    field.help_text = text % {"max": settings.PHOTOS_PER_ACTIVITY - kept}
 
 
 class PointDutyForm(RecordForm):
@@ -185,7 +187,7 @@ class SupervisionForm(PointDutyForm):
             "Tick at least one community visited."
         )
         self.kept_photos = self.instance.photos.count() if self.correcting else 0
-        self.fields["photos"].help_text = photos_help(self.kept_photos)
+        ask_for_photos(self.fields["photos"], self.kept_photos)
 
     def clean_photos(self):
         checked = check_photos(self.cleaned_data["photos"])
@@ -224,6 +226,10 @@ COUNT_HELP = {
         "The property companies that joined the propaganda team at this activity."
     ),
 }
+# U1 (decision): every activity of these duties has its count (a school visit reaches
+# schools, an SMS batch has recipients); a police or property activity may sign or bring in
+# none, so its count is left empty then.
+COUNT_REQUIRED = (Measure.SCHOOLS, Measure.SMS)
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # a datetime-local input's value
 # An SMS batch's place and form, offered (U1): the whole sub-district, warning SMS.
 SMS_PLACE = gettext_lazy("All of Luoshan sub-district")
@@ -274,10 +280,16 @@ class UnitActivityForm(RecordForm):
             count.error_messages["invalid"] = _("Please enter a whole number.")
         else:
             del self.fields["count"]
+        if unit.measure in COUNT_REQUIRED:
+            count = self.fields["count"]
+            count.required = True
+            count.error_messages["required"] = _("%(label)s cannot be empty.") % {
+                "label": count.label
+            }
         if unit.measure == Measure.SMS:
             self._as_sms_batch()
         self.kept_photos = self.instance.photos.count() if self.correcting else 0
-        self.fields["photos"].help_text = photos_help(self.kept_photos)
+        ask_for_photos(self.fields["photos"], self.kept_photos)
         self.fields["photos_camera"].help_text = _(
             "One photo, taken now; it is saved with those chosen from the album."
         )
@@ -287,9 +299,6 @@ class UnitActivityForm(RecordForm):
         participants, asked once (the count, required); the place and the form are offered
         as an SMS batch has them, and the photo is a screenshot of the sending."""
         del self.fields["participants"]
-        count = self.fields["count"]
-        count.required = True
-        count.error_messages["required"] = _("%(label)s cannot be empty.") % {"label": count.label}
         if not self.correcting:
             self.initial.setdefault("place", SMS_PLACE)
             self.initial.setdefault("form", ActivityForm.OTHER)

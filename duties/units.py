@@ -162,6 +162,8 @@ def _render_month(request, unit, year, month, bound=None):
             "month": month,
             "months": _months(unit, year),
             "tallies": _tallies(unit, year, month),
+            # An SMS batch's participants are its recipients (the count): said once.
+            "is_sms": unit.measure == Measure.SMS,
             "activities": activities,
             "form": form,
             "summary": _summary(bound) if bound is not None else [],

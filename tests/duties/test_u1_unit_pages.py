@@ -519,3 +519,23 @@ def test_u1_an_sms_batch_without_its_recipients_is_refused(client, carrier):
     assert response.status_code == 200
     assert "短信接收人数不能为空" in error_summary(response)
     assert not UnitActivity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("unit_name", "required"),
+    [("教育办", True), ("电信", True), ("派出所", False), ("城管办", False)],
+)
+def test_u1_the_count_is_required_where_every_activity_has_one(
+    unit_name, required, client, plan, in_may
+):
+    measure, duty = PLAN_UNITS[unit_name]
+    unit = Unit.objects.get_or_create(name=unit_name, defaults={"measure": measure, "duty": duty})[
+        0
+    ]
+    client.force_login(make_unit_staff("clerk", unit))
+    data = activity_form(count="")
+    if measure == "sms":
+        data.pop("activity-participants")
+    response = client.post(month_url(unit, view="add_unit_activity"), data)
+    assert (response.status_code == 200) == required
+    assert UnitActivity.objects.exists() != required

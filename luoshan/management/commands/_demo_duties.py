@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from communities.models import Community, Measure, Unit, WorkPoint
+from duties.forms import SMS_FORM
 from duties.models import BoardUpdate, ScreenKind, ScreenUse, UnitActivity
 from reminders.models import WeComGroup
 from reminders.sending import send_due
@@ -157,7 +158,7 @@ def unit_activities(plan, user_of, draw, rng):
                 held_at=held,
                 place=place,
                 form=form,
-                form_other="防骗预警短信" if form == ActivityForm.OTHER else "",
+                form_other=SMS_FORM if form == ActivityForm.OTHER else "",
                 participants=count if unit.measure == Measure.SMS else rng.randint(20, 120),
                 caption=caption,
                 count=count,
