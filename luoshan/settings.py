@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "communities",
     "reporting",
     "scoring",
+    "publishing",
     "evidence",
     "duties",
     "reminders",

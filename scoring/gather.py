@@ -241,6 +241,24 @@ class Ranking:
         )
 
 
+def score_record(score):
+    """A community's quarter as plain values (`quarter_scores --format json`, a circular's
+    figures): its deductions with their reasons, rank, place in the worst three, strikes."""
+    return {
+        "community": score.community.name,
+        "work_point": score.community.work_point.name,
+        "total": score.total,
+        "items": [
+            {"rule": line.rule, "month": line.month, "points": line.points, "reason": line.reason}
+            for line in score.assessment.deductions
+        ],
+        "rank": score.rank,
+        "in_top_three": score.top_three,
+        "strikes": len(score.strikes),
+        "warning_due": score.warning_due,
+    }
+
+
 @dataclass(frozen=True)
 class InspectionRow:
     """A community's line on an inspection's page (W1, W2)."""

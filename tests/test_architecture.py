@@ -17,6 +17,7 @@ PACKAGES = (
     "reminders",
     "evidence",
     "scoring",
+    "publishing",
     "luoshan",
 )
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"

@@ -8,23 +8,7 @@ from django.utils import timezone
 
 from reporting.models import Plan
 from reporting.periods import Quarter
-from scoring.gather import PlanScores
-
-
-def as_record(score):
-    return {
-        "community": score.community.name,
-        "work_point": score.community.work_point.name,
-        "total": score.total,
-        "items": [
-            {"rule": line.rule, "month": line.month, "points": line.points, "reason": line.reason}
-            for line in score.assessment.deductions
-        ],
-        "rank": score.rank,
-        "in_top_three": score.top_three,
-        "strikes": len(score.strikes),
-        "warning_due": score.warning_due,
-    }
+from scoring.gather import PlanScores, score_record
 
 
 class Command(BaseCommand):
@@ -56,7 +40,7 @@ class Command(BaseCommand):
         scores = PlanScores(plan, at)
         records = []
         if quarter in scores.quarters():
-            records = [as_record(s) for s in scores.quarter_scores(quarter)]
+            records = [score_record(s) for s in scores.quarter_scores(quarter)]
         else:
             self.stderr.write(f"{quarter} has no month with a report due: not assessed (S6)")
         if options["format"] == "json":
