@@ -8,9 +8,11 @@ MANAGE := $(BIN)/python manage.py
 # Debian packages: gettext compiles the Chinese translation; the browser tests
 # need chromium and a CJK font (without one every Chinese character is a box).
 RUN_PACKAGES := gettext
-# The slow tests print the Excel exports to PDF with LibreOffice's headless Calc and
-# read the pages with poppler (pdfinfo, pdftotext, pdftoppm).
-TEST_PACKAGES := gettext chromium fonts-noto-cjk libreoffice-calc-nogui poppler-utils
+# The slow tests print the Excel exports and the circular (.docx) to PDF with
+# LibreOffice's headless Calc and Writer and read the pages with poppler (pdfinfo,
+# pdftotext, pdftoppm).
+TEST_PACKAGES := gettext chromium fonts-noto-cjk libreoffice-calc-nogui libreoffice-writer-nogui \
+	poppler-utils
 # The accessibility test injects axe-core, pinned in package-lock.json and
 # installed by npm (Debian's npm, unless the machine's Node.js brings its own).
 NPM_INSTALLED := node_modules/.installed

@@ -31,6 +31,9 @@ OFFICE_PERMISSIONS = {
     "scoring.inspection": ("add", "change", "view"),
     "scoring.inspectionresult": ("add", "change", "delete", "view"),
     "scoring.officialwarning": ("change", "view"),
+    # C1: the office drafts, edits and issues the circulars on their desk pages; an issued
+    # one is read only, and none is deleted.
+    "publishing.circular": ("add", "change", "view"),
     # R1: the e-mail switch and the WeCom groups are the office's to set; the log is read.
     "reminders.emailchannel": ("change", "view"),
     "reminders.wecomgroup": ("add", "change", "delete", "view"),

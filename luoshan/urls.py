@@ -23,6 +23,7 @@ urlpatterns = [
     path("team/", community_views.team, name="team"),
     path("scores/", include("scoring.urls")),
     path("duties/", include("duties.urls")),
+    path("circulars/", include("publishing.urls")),
     path("text-size/", community_views.text_size, name="text_size"),
     path(
         "accounts/login/",

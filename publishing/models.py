@@ -57,7 +57,7 @@ class Circular(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("issued by"),
+        verbose_name=_("published by"),
     )
     figures = models.JSONField(_("figures as issued"), null=True, blank=True, editable=False)
     document = models.BinaryField(_("document as issued"), null=True, blank=True, editable=False)

@@ -48,9 +48,10 @@ from duties.models import (
     WorkMeeting,
 )
 from evidence.models import FlagKind
+from publishing import drafting
 from reminders.models import EmailChannel, Reminder, WeComGroup
 from reporting.models import ActivityForm, Finding, ImportUpload, MonthlyReport, StagedPhoto
-from reporting.periods import LOCAL
+from reporting.periods import LOCAL, Quarter
 from reporting.photos import check_photo
 from scoring.models import Inspection, InspectionResult, OfficialWarning
 from tests.conftest import (
@@ -93,6 +94,7 @@ VIEWERS = {  # who may read a community's pages (communities.access.Viewer.can_v
 QUARTER = "2021Q2"
 MONTH = "?month=2021-04"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The office's rights in the admin, per registered model: v(iew) a(dd) c(hange) d(elete).
 # A model registered later must be added here (test_every_registered_model_has_its_rights).
@@ -131,6 +133,9 @@ OFFICE_RIGHTS = {
     "reminders.emailchannel": "vc",
     "reminders.wecomgroup": "vacd",
     "reminders.reminder": "v",
+    # C1: drafts are started on their quarter's or inspection's desk page, not added here;
+    # a draft's texts are changed, an issued circular is read only.
+    "publishing.circular": "vc",
 }
 # What not even a superuser does in the admin: evidence and records the portal (or
 # django-axes) writes for itself are never added or deleted by hand.
@@ -150,6 +155,9 @@ NOBODY_DOES = {
     "axes.accessattempt": "a",
     "axes.accesslog": "a",
     "axes.accessfailurelog": "a",
+    # C1: a circular is started by its desk page; an issued one (the one asked for here)
+    # is never deleted.
+    "publishing.circular": "ad",
 }
 
 
@@ -279,6 +287,9 @@ def world(plan, places, people):
         plan=plan, held_on=date(2021, 6, 1), title="六月督查", recorded_by=office
     )
     InspectionResult.objects.create(inspection=inspection, community=places["a"], points=1)
+    # C1: the quarter's circular, a draft; the inspection's, issued.
+    draft_circular = drafting.quarter_circular(plan, Quarter(2021, 2))
+    issued_circular = drafting.issue(drafting.inspection_circular(inspection), office)
     a = sides["a"]
     email_switch = EmailChannel.objects.get_or_create()[0]  # gone if a live test flushed
     email_switch.save()  # its first history record: the migration made the row without one
@@ -326,6 +337,7 @@ def world(plan, places, people):
             days_before=3,
             channel="portal",
         ),
+        "publishing.circular": issued_circular,
     }
     # A workbook the office uploaded for import and has not confirmed yet.
     book = Workbook()
@@ -341,6 +353,8 @@ def world(plan, places, people):
         people=people,
         sides=sides,
         inspection=inspection,
+        draft_circular=draft_circular,
+        issued_circular=issued_circular,
         admin_objects=admin_objects,
         import_upload=upload,
         flag=flag,
@@ -506,7 +520,24 @@ def portal_cases(w):
                 {"forbidden": not_office},
             ),
         ]
-    return cases + duty_cases(w) + board_cases(w) + unit_cases(w)
+    return cases + duty_cases(w) + board_cases(w) + unit_cases(w) + circular_cases(w)
+
+
+def circular_cases(w):
+    """C1: an issued circular's document, for the office and the leadership; a draft's is
+    not served (404), whoever asks."""
+    others = [r for r in LOGGED_IN if r not in SEES_ALL]
+    return [
+        case(
+            reverse("publishing:document", args=[w.issued_circular.pk]),
+            answers(login=["anonymous"], ok=SEES_ALL, forbidden=others),
+            content_type=DOCX,
+        ),
+        case(
+            reverse("publishing:document", args=[w.draft_circular.pk]),
+            answers(login=["anonymous"], not_found=SEES_ALL, forbidden=others),
+        ),
+    ]
 
 
 def duty_cases(w):
@@ -739,6 +770,7 @@ def admin_cases(w):
     version = plan.history.order_by("history_id").first()
     report_type = ContentType.objects.get_for_model(MonthlyReport)
     dismiss = reverse("admin:reporting_monthlyreport_dismiss_flag", args=[a.report.pk, w.flag.pk])
+    issue_url = reverse("admin:publishing_circular_issue", args=[w.issued_circular.pk])
     cases = [
         desk_page(reverse("admin:index"), 200),
         desk_page(reverse("admin:login"), 302, others="ok"),
@@ -796,6 +828,22 @@ def admin_cases(w):
             200,
             content_type=XLSX,
         ),
+        # C1: the year's circulars; a quarter's and an inspection's page (a draft started
+        # on first opening); the .docx, a draft's made now or an issued one's as issued.
+        desk_page(reverse("admin:publishing_circular_year") + "?year=2021", 200),
+        desk_page(reverse("admin:publishing_circular_quarter", args=[QUARTER]), 200),
+        desk_page(reverse("admin:publishing_circular_inspection", args=[w.inspection.pk]), 200),
+        *(
+            desk_page(
+                reverse("admin:publishing_circular_docx", args=[circular.pk]),
+                200,
+                content_type=DOCX,
+            )
+            for circular in (w.draft_circular, w.issued_circular)
+        ),
+        # 发布通报 takes a POST. This one is issued already: back to its page, nothing changed.
+        desk_page(issue_url, 405),
+        case(issue_url, desk_page(issue_url, 302).expected, method="post"),
         # A month's evidence flags (E1); the bare address opens the month worth looking at.
         desk_page(reverse("admin:reporting_monthlyreport_evidence", args=[2021, 4]), 200),
         desk_page(reverse("admin:reporting_monthlyreport_evidence_latest"), 302),

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from communities.models import AccessEvent, Assignment, Measure, PropagandaTeam, Unit
 from duties.models import ScreenKind, ScreenUse, UnitActivity
 from evidence.models import Flag, FlagKind
+from publishing import drafting
 from reminders.models import EmailChannel, Reminder, WeComGroup
 from reporting.models import (
     Activity,
@@ -145,6 +146,17 @@ def office_pages(plan, places, people):
         # U1: the units' year, per unit and per duty.
         ("units year", reverse("admin:duties_unitactivity_year") + "?year=2021"),
     ]
+    # C1: the year's circulars; the quarter's, a draft; the inspection's, issued.
+    inspection = Inspection.objects.get()
+    issued = drafting.issue(drafting.inspection_circular(inspection), people["office"])
+    pages += [
+        ("circulars year", reverse("admin:publishing_circular_year") + "?year=2021"),
+        ("circular quarter", reverse("admin:publishing_circular_quarter", args=["2021Q2"])),
+        (
+            "circular inspection",
+            reverse("admin:publishing_circular_inspection", args=[inspection.pk]),
+        ),
+    ]
     activity = unit_activity()
     # Each list, and the page of one of its records.
     records = {
@@ -159,7 +171,8 @@ def office_pages(plan, places, people):
         "users": people["alice"],
         "assignments": Assignment.objects.filter(user=people["alice"]).get(),
         "security log": AccessEvent.objects.first(),
-        "inspections": Inspection.objects.get(),
+        "inspections": inspection,
+        "circulars": issued,
         "warnings": OfficialWarning.objects.get(),
         "lockouts": lockout,
         "supervision visits": record_visit(plan, places, people, month=5),

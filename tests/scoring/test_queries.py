@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 QUARTER = reverse("scoring:quarter", args=["2021Q2"])
 # Session, user, role, plan; the scores' facts; the work points (twice: the scores and
 # the filter's choices) and the warnings; the open evidence flags of the page's communities
-# (one query, never cached with the scores: E1); the session saved in a transaction.
-QUARTER_QUERIES = 18
-CACHED_QUARTER_QUERIES = 13  # the facts from the cache, read under the version in the database
+# (one query, never cached with the scores: E1); the quarter's circular (C1, publishing's
+# template tag); the session saved in a transaction.
+QUARTER_QUERIES = 19
+CACHED_QUARTER_QUERIES = 14  # the facts from the cache, read under the version in the database
 
 
 @pytest.fixture(autouse=True)
