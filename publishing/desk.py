@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evidence.models import Flag
 from publishing import drafting, preview
 from publishing.figures import changed_since_issue
 from publishing.forms import CircularTextForm, IssueForm
 from publishing.models import ISSUED_ALREADY, Circular, CircularKind
 from publishing.views import docx_response, file_name
 from reporting import periods
-from reporting.models import Plan
+from reporting.models import MonthlyReport, Plan, ReportState
 from scoring.models import Inspection
 from scoring.rules import assessed_quarters
 
@@ -94,9 +95,21 @@ def quarter_page(request, site, quarter):
         "quarter": quarter,
         # A quarter still running: its figures may change before it ends.
         "running": timezone.now() < quarter.ends_at,
+        # What the office has not judged yet: the figures may still change with it.
+        "unsettled": _unsettled(plan, quarter),
         "scores_url": reverse("scoring:quarter", args=[quarter]),
     }
     return _circular_page(request, site, circular, context)
+
+
+def _unsettled(plan, quarter):
+    """(reports of the quarter waiting for review, evidence flags of it still open): a
+    judgement of either may change the figures the circular would freeze (C1)."""
+    reports = MonthlyReport.objects.filter(plan=plan, month__in=quarter.months)
+    return (
+        reports.filter(state=ReportState.SUBMITTED).count(),
+        Flag.objects.open().filter(report__in=reports).count(),
+    )
 
 
 def inspection_page(request, site, pk):

@@ -395,3 +395,13 @@ def test_a_quarter_still_running_is_said_to_be_so_before_it_is_issued(desk, peop
         page = page_text(verified_login(Client(), people["office"]).get(PAGE))
     assert "本季度尚未结束，考评数据还可能变化。" in page
     assert "本季度尚未结束" not in page_text(desk.get(PAGE))
+
+
+def test_c1_the_draft_says_what_is_not_judged_yet_before_it_is_issued(desk, q2, people):  # noqa: F811
+    """Reports waiting for review (and open evidence flags) may still change the figures
+    an issued circular freezes: the draft says how many, and says nothing once none are."""
+    page = page_text(desk.get(PAGE))
+    assert "本季度尚有5份报表待审核、0个疑点未处理" in page
+    for report in q2.values():
+        report.accept(people["office"])
+    assert "待审核" not in page_text(desk.get(PAGE)).split('id="circular-draft"', 1)[1]
