@@ -94,7 +94,7 @@ class BoardUpdateForm(_RecordForm):
 
     def clean_photos(self):
         checked = check_photos(self.cleaned_data["photos"])
-        BoardUpdate.check_photo_count(checked)
+        BoardUpdate.check_photo_count(0, checked)
         return checked
 
     def values(self):

@@ -38,6 +38,35 @@ CLOSED = _(
 )
 
 
+def refuse_a_day_to_come(day):
+    """A record is of a day that has come (local time): never of one in the future."""
+    if day > timezone.localdate():
+        raise ValidationError(
+            _("The date cannot be in the future."),
+            code="future",
+            params={"field": "held_on"},
+        )
+
+
+class CountsPhotos:
+    """A record with 1 to PHOTOS_PER_ACTIVITY photos, as an activity has (docs/rules.md);
+    NO_PHOTO and TOO_MANY_PHOTOS say so in the record's own words."""
+
+    NO_PHOTO = TOO_MANY_PHOTOS = None
+
+    @classmethod
+    def check_photo_count(cls, kept, photos):
+        """`kept` photos already saved, `photos` chosen now."""
+        if kept + len(photos) == 0:
+            raise ValidationError(cls.NO_PHOTO, code="no_photo", params={"field": "photos"})
+        if kept + len(photos) > settings.PHOTOS_PER_ACTIVITY:
+            raise ValidationError(
+                cls.TOO_MANY_PHOTOS % {"n": settings.PHOTOS_PER_ACTIVITY},
+                code="too_many_photos",
+                params={"field": "photos"},
+            )
+
+
 class SentOnce(models.Model):
     """A record written from a page: who, when, and the page's one-time key, so a form
     sent twice (a double tap, a resent page) records once (`save_once`)."""
@@ -158,12 +187,7 @@ class PointDuty(Correctable):
                 code="wrong_month",
                 params={"field": "held_on"},
             )
-        if held_on > timezone.localdate():
-            raise ValidationError(
-                _("The date cannot be in the future."),
-                code="future",
-                params={"field": "held_on"},
-            )
+        refuse_a_day_to_come(held_on)
 
     @classmethod
     def _create(cls, *, work_point, plan, month, by, submission, at, values):
@@ -187,8 +211,11 @@ class PointDuty(Correctable):
         self._set(values)
 
 
-class Supervision(PointDuty):
+class Supervision(CountsPhotos, PointDuty):
     """督导: a visit of the point to its communities, to check their anti-fraud work."""
+
+    NO_PHOTO = _("Add at least one photo of the visit.")
+    TOO_MANY_PHOTOS = _("A visit has at most %(n)d photos.")
 
     communities = models.ManyToManyField(
         Community, related_name="supervisions", verbose_name=_("communities visited")
@@ -267,22 +294,6 @@ class Supervision(PointDuty):
                 _("Only the point's own communities can be visited."),
                 code="other_point",
                 params={"field": "communities"},
-            )
-
-    @staticmethod
-    def check_photo_count(kept, photos):
-        """As an activity's (docs/rules.md): 1 to PHOTOS_PER_ACTIVITY photos."""
-        if kept + len(photos) == 0:
-            raise ValidationError(
-                _("Add at least one photo of the visit."),
-                code="no_photo",
-                params={"field": "photos"},
-            )
-        if kept + len(photos) > settings.PHOTOS_PER_ACTIVITY:
-            raise ValidationError(
-                _("A visit has at most %(n)d photos.") % {"n": settings.PHOTOS_PER_ACTIVITY},
-                code="too_many_photos",
-                params={"field": "photos"},
             )
 
 
@@ -395,10 +406,13 @@ def quarter_of(day):
     return (day.month - 1) // 3 + 1
 
 
-class BoardUpdate(SentOnce):
+class BoardUpdate(CountsPhotos, SentOnce):
     """B1: a community updated the anti-fraud content of a public board (宣传栏), with
     1 to PHOTOS_PER_ACTIVITY photos. Recorded by the community's own staff with `record`;
     never changed nor deleted by a person (simple-history keeps it). Not scored."""
+
+    NO_PHOTO = _("Add at least one photo of the board.")
+    TOO_MANY_PHOTOS = _("A board update has at most %(n)d photos.")
 
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="+", verbose_name=_("community")
@@ -443,34 +457,14 @@ class BoardUpdate(SentOnce):
                 code="no_duty",
                 params={"field": "held_on"},
             )
-        if held_on > timezone.localdate():
-            raise ValidationError(
-                _("The date cannot be in the future."),
-                code="future",
-                params={"field": "held_on"},
-            )
-
-    @staticmethod
-    def check_photo_count(photos):
-        if not photos:
-            raise ValidationError(
-                _("Add at least one photo of the board."),
-                code="no_photo",
-                params={"field": "photos"},
-            )
-        if len(photos) > settings.PHOTOS_PER_ACTIVITY:
-            raise ValidationError(
-                _("A board update has at most %(n)d photos.") % {"n": settings.PHOTOS_PER_ACTIVITY},
-                code="too_many_photos",
-                params={"field": "photos"},
-            )
+        refuse_a_day_to_come(held_on)
 
     @classmethod
     def record(cls, *, community, plan, by, submission, photos, held_on, place, at=None):
         """B1: the update and its photos (checked by reporting.photos.check_photo), all or
         nothing; a second sending of the same page is refused (SENT_TWICE)."""
         cls.check_held_on(plan, held_on)
-        cls.check_photo_count(photos)
+        cls.check_photo_count(0, photos)
         update = cls(
             community=community,
             plan=plan,
@@ -542,12 +536,7 @@ class ScreenUse(SentOnce):
 
     @staticmethod
     def check_values(held_on, times, minutes):
-        if held_on > timezone.localdate():
-            raise ValidationError(
-                _("The date cannot be in the future."),
-                code="future",
-                params={"field": "held_on"},
-            )
+        refuse_a_day_to_come(held_on)
         if not times and not minutes:
             raise ValidationError(
                 _("Give the number of times played or the duration in minutes."),
@@ -578,7 +567,7 @@ class UnitActivityQuerySet(models.QuerySet):
         return self.filter(year=year, month=month)
 
 
-class UnitActivity(ActivityFields, Correctable):
+class UnitActivity(CountsPhotos, ActivityFields, Correctable):
     """U1: an activity of a unit's duty, recorded by its own staff in the month's page:
     Attachment 2's fields, 1 to PHOTOS_PER_ACTIVITY photos, and the count the unit's duty
     names (Unit.measure: schools reached, SMS recipients of one batch, landlord agreements
@@ -587,6 +576,9 @@ class UnitActivity(ActivityFields, Correctable):
     Written by `record`, corrected by `correct` in its own month and the next
     (rules.correctable); never deleted (simple-history keeps every version).
     """
+
+    NO_PHOTO = _("Add at least one photo of the activity.")
+    TOO_MANY_PHOTOS = _("An activity has at most %(n)d photos.")
 
     unit = models.ForeignKey(
         Unit, models.PROTECT, related_name="activities", verbose_name=_("unit")
@@ -634,22 +626,6 @@ class UnitActivity(ActivityFields, Correctable):
                 _("This unit's duty names no count; leave it empty."),
                 code="no_measure",
                 params={"field": "count"},
-            )
-
-    @staticmethod
-    def check_photo_count(kept, photos):
-        """As an activity's (docs/rules.md): 1 to PHOTOS_PER_ACTIVITY photos."""
-        if kept + len(photos) == 0:
-            raise ValidationError(
-                _("Add at least one photo of the activity."),
-                code="no_photo",
-                params={"field": "photos"},
-            )
-        if kept + len(photos) > settings.PHOTOS_PER_ACTIVITY:
-            raise ValidationError(
-                _("An activity has at most %(n)d photos.") % {"n": settings.PHOTOS_PER_ACTIVITY},
-                code="too_many_photos",
-                params={"field": "photos"},
             )
 
     @classmethod
