@@ -81,6 +81,8 @@ class Unit(models.Model):
     measure = models.CharField(
         _("count recorded"), max_length=20, choices=Measure.choices, blank=True
     )
+    # 派出所: its staff enter each month's fraud cases and losses per community (警情).
+    reports_cases = models.BooleanField(_("reports fraud cases"), default=False)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()

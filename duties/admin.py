@@ -208,3 +208,7 @@ class UnitActivityAdmin(ShowsPhotos, MountsDeskPage, EvidenceAdmin):
     @admin.display(description=gettext_lazy("Entered late"))
     def entered_late(self, activity):
         return yes_no_icon(activity.recorded_late)
+
+
+# Registered in their own modules, each its own capability.
+from duties import cases_admin, phases_admin  # noqa: E402, F401

@@ -15,7 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -691,3 +691,121 @@ class UnitActivityPhoto(DutyPhoto):
         ordering = ("pk",)
         verbose_name = _("unit activity photo")
         verbose_name_plural = _("unit activity photos")
+
+
+# --- The plan's phases: each community's and unit's 实施方案 (March) and 总结 (year end).
+
+
+class Phase(models.TextChoices):
+    """The two phases of the plan whose papers every community and unit hands in."""
+
+    # 动员部署 (March): each makes its own implementation plan.
+    PLAN = "plan", _("Implementation plan (实施方案)")
+    # 总结巩固 (November to December): each sums up its year.
+    SUMMARY = "summary", _("Year-end summary (总结)")
+
+
+def document_path(instance, filename):
+    # Random names, as photos have: nothing a user typed reaches the file system.
+    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
+
+
+class PhaseDocument(SentOnce):
+    """A community's or a unit's paper for a phase of the year's plan: a .docx or a PDF,
+    checked by its content, private (its own staff, the office and leadership).
+
+    A newer upload for the same phase replaces it as the current one; the earlier ones
+    are kept (nothing handed in is lost), and the office sees every version.
+    """
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="+", verbose_name=_("plan"))
+    phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices)
+    community = models.ForeignKey(
+        Community,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="phase_documents",
+        verbose_name=_("community"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="phase_documents",
+        verbose_name=_("unit"),
+    )
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("plan__year", "phase", "-recorded_at", "-pk")
+        verbose_name = _("phase document")
+        verbose_name_plural = _("phase documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(community__isnull=False, unit__isnull=True)
+                    | models.Q(community__isnull=True, unit__isnull=False)
+                ),
+                name="phase_document_of_a_community_or_a_unit",
+            ),
+        ]
+        indexes = [models.Index(fields=("plan", "phase"), name="phasedocument_phase")]
+
+    def __str__(self):
+        return f"{self.community or self.unit} {self.get_phase_display()} {self.original_name}"
+
+
+# --- The aim: fraud cases falling. The police (派出所) report each month's cases and losses
+# per community from its 警情通报; the office may enter them too.
+
+LOSS_LIMIT = 10**12  # yuan: more than the sub-district's whole economy, so surely a typo
+
+
+class FraudCases(models.Model):
+    """A community's fraud cases (发案数) and losses (损失金额, yuan) in a month of a plan's
+    year, as the police reported them. Corrected by entering the month again; simple-history
+    keeps every version."""
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="+", verbose_name=_("plan"))
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="fraud_cases", verbose_name=_("community")
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    cases = models.PositiveIntegerField(
+        _("fraud cases"), validators=[MaxValueValidator(COUNT_LIMIT)]
+    )
+    losses = models.DecimalField(
+        _("losses (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(LOSS_LIMIT)],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("plan__year", "month", "community__position", "community__name")
+        verbose_name = _("fraud cases of a month")
+        verbose_name_plural = _("fraud cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("plan", "community", "month"), name="one_fraud_count_per_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.community} {self.plan.year}-{self.month:02d}"

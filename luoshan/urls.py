@@ -24,6 +24,10 @@ urlpatterns = [
     path("scores/", include("scoring.urls")),
     path("duties/", include("duties.urls")),
     path("circulars/", include("publishing.urls")),
+    path("column/", include("publishing.column_urls")),
+    path("year/", include("publishing.year_urls")),
+    path("phases/", include("duties.phase_urls")),
+    path("cases/", include("duties.case_urls")),
     path("text-size/", community_views.text_size, name="text_size"),
     path(
         "accounts/login/",

@@ -116,3 +116,7 @@ class CircularAdmin(AuditedAdmin):
             path("<int:pk>/issue/", view(desk.issue), name="publishing_circular_issue"),
             *super().get_urls(),
         ]
+
+
+# Registered in their own modules, each its own capability.
+from publishing import column_admin, year_admin  # noqa: E402, F401

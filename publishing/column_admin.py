@@ -1,0 +1,1 @@
+"""Admin of column_admin (registered on import from the app's admin.py)."""

@@ -1,0 +1,1 @@
+"""Admin of year_admin (registered on import from the app's admin.py)."""
