@@ -8,6 +8,7 @@ text already stored, or typed before this rule, is cleaned at write
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
@@ -27,3 +28,20 @@ def refuse_control_characters(value):
     """A form field validator: text with a control character is refused, in words."""
     if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
         raise ValidationError(CONTROL_CHARACTER_MESSAGE, code="control_character")
+
+
+def terminal_width(text):
+    """Columns `text` takes in a terminal: two for each Chinese character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def terminal_table(rows):
+    """`rows` (a heading first, lists of str) as lines of a terminal table: each column
+    but the last padded to its widest cell, columns two spaces apart."""
+    columns = [max(terminal_width(row[n]) for row in rows) for n in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [
+            cell + " " * (wide - terminal_width(cell))
+            for cell, wide in zip(row[:-1], columns, strict=True)
+        ]
+        yield "  ".join([*cells, row[-1]]).rstrip()

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from evidence.management.commands.evidence_flags import width
+from core.text import terminal_width as width
 from evidence.models import Flag, FlagKind
 from reporting.models import ActivityPhoto
 from tests.evidence.conftest import checked, file_report, jpeg, picture, scene

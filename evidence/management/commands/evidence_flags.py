@@ -9,12 +9,12 @@ scripts; the text is a table for a person.
 
 import json
 import re
-import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from core.text import terminal_table
 from evidence.checks import check_month
 from evidence.models import Flag, FlagKind
 
@@ -78,14 +78,6 @@ def as_record(flag):
     return record
 
 
-def width(text):
-    """Columns `text` takes in a terminal: two for each Chinese character."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def padded(text, columns):
-    return text + " " * (columns - width(text))
-
 
 class Command(BaseCommand):
     help = "Print the evidence flags of a month's reports, most serious first (E1–E5)."
@@ -136,7 +128,5 @@ class Command(BaseCommand):
             ]
             for flag in flags
         ]
-        columns = [max(width(row[n]) for row in [heading, *rows]) for n in range(len(heading) - 1)]
-        for row in [heading, *rows]:
-            cells = [padded(cell, columns[n]) for n, cell in enumerate(row[:-1])]
-            self.stdout.write("  ".join([*cells, row[-1]]))
+        for line in terminal_table([heading, *rows]):
+            self.stdout.write(line)

@@ -10,13 +10,13 @@ JSON is for scripts; the text is a table for a person.
 """
 
 import json
-import unicodedata
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import terminal_table
 from reminders import messages
 from reminders.models import Channel, Kind
 from reminders.sending import planned, send_due
@@ -39,14 +39,6 @@ def parse_moment(text):
         )
     return moment
 
-
-def width(text):
-    """Columns `text` takes in a terminal: two for each Chinese character."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def padded(text, columns):
-    return text + " " * (columns - width(text))
 
 
 class NotDelivered(CommandError):
@@ -117,10 +109,8 @@ class Command(BaseCommand):
         if not dry_run:
             heading.append(_("Result"))
         lines = [heading, *(self.row(send, outcome) for send, outcome in rows)]
-        columns = [max(width(line[n]) for line in lines) for n in range(len(heading) - 1)]
-        for line in lines:
-            cells = [padded(cell, columns[n]) for n, cell in enumerate(line[:-1])]
-            self.stdout.write("  ".join([*cells, line[-1]]).rstrip())
+        for line in terminal_table(lines):
+            self.stdout.write(line)
 
     @staticmethod
     def row(send, outcome):
