@@ -78,7 +78,6 @@ def as_record(flag):
     return record
 
 
-
 class Command(BaseCommand):
     help = "Print the evidence flags of a month's reports, most serious first (E1–E5)."
 

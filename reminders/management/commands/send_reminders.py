@@ -40,7 +40,6 @@ def parse_moment(text):
     return moment
 
 
-
 class NotDelivered(CommandError):
     """Some reminders failed (they are logged, and tried again on the next run)."""
 
