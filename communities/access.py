@@ -22,6 +22,8 @@ class Viewer:
     community_id: int | None = None
     work_point_id: int | None = None
     unit_id: int | None = None
+    # The unit's staff enter the monthly fraud cases (派出所: Unit.reports_cases).
+    unit_reports_cases: bool = False
 
     # Reading: which communities, as a query and for one community.
 
@@ -122,6 +124,18 @@ class Viewer:
         """Originals keep their GPS: the unit's own staff and the office only."""
         return self.is_office or self.can_record_for_unit(unit_id)
 
+    # The aim: fraud cases falling. The police (派出所) and the office enter them.
+
+    @property
+    def records_cases(self):
+        """The office, and the staff of a unit that reports cases (派出所)."""
+        return self.is_office or (self.records_unit_activities and self.unit_reports_cases)
+
+    @property
+    def reads_cases(self):
+        """Who records them, and the leadership."""
+        return self.sees_all or self.records_cases
+
 
 _ROLE_ORDER = (
     Role.OFFICE,
@@ -144,13 +158,17 @@ def viewer_of(user):
         else:
             groups = set(user.groups.values_list("name", flat=True))
             role = next((r for r in _ROLE_ORDER if r in groups), None)
-            assignment = Assignment.objects.filter(user=user).first()
+            assignment = Assignment.objects.filter(user=user).select_related("unit").first()
             if role == Role.COMMUNITY_STAFF and assignment and assignment.community_id:
                 viewer = Viewer(role=role, community_id=assignment.community_id)
             elif role == Role.WORK_POINT_HEAD and assignment and assignment.work_point_id:
                 viewer = Viewer(role=role, work_point_id=assignment.work_point_id)
             elif role == Role.UNIT_STAFF and assignment and assignment.unit_id:
-                viewer = Viewer(role=role, unit_id=assignment.unit_id)
+                viewer = Viewer(
+                    role=role,
+                    unit_id=assignment.unit_id,
+                    unit_reports_cases=assignment.unit.reports_cases,
+                )
             elif role in (Role.OFFICE, Role.LEADERSHIP):
                 viewer = Viewer(role=role)
     user._luoshan_viewer = viewer

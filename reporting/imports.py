@@ -175,7 +175,9 @@ def plan_sheet(sheet, communities, plans, now):
     if sheet.community_name:
         result.community = communities.get(squash(sheet.community_name))
         if result.community is None:
-            sheet.problem(header_row, "社区（盖章）", unknown_community(sheet, communities))
+            sheet.problem(
+                header_row, "社区（盖章）", unknown_community(sheet.community_name, communities)
+            )
     if sheet.rows:
         first = sheet.rows[0].held_at
         for row in sheet.rows[1:]:
@@ -218,15 +220,16 @@ def plan_sheet(sheet, communities, plans, now):
     return result
 
 
-def unknown_community(sheet, communities):
-    """Why the name is refused, with the community the clerk most likely meant."""
-    close = difflib.get_close_matches(squash(sheet.community_name), communities, n=1, cutoff=0.5)
+def unknown_community(name, communities):
+    """Why the name is refused, with the community the clerk most likely meant
+    (`communities`: squashed name -> Community)."""
+    close = difflib.get_close_matches(squash(name), communities, n=1, cutoff=0.5)
     if close:
         return _(
             "“%(name)s” is not a community of the sub-district; did you mean “%(close)s”? "
             "Correct the name in the sheet"
-        ) % {"name": sheet.community_name, "close": communities[close[0]].name}
-    return _("“%(name)s” is not a community of the sub-district") % {"name": sheet.community_name}
+        ) % {"name": name, "close": communities[close[0]].name}
+    return _("“%(name)s” is not a community of the sub-district") % {"name": name}
 
 
 def year_month(moment):

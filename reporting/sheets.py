@@ -159,8 +159,9 @@ class Sheet:
         return next((line.held_at for line in self.lines if line.held_at), None)
 
 
-def read_workbook(content):
-    """Every sheet of an uploaded .xlsx file, read. Raises NotAWorkbook."""
+def open_workbook(content):
+    """An uploaded .xlsx file opened to read (the caller closes it). Raises NotAWorkbook,
+    saying what to do, for an old .xls or anything else."""
     if content[:4] == b"\xd0\xcf\x11\xe0":
         raise NotAWorkbook(
             _(
@@ -169,11 +170,16 @@ def read_workbook(content):
             )
         )
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise NotAWorkbook(
             _("This file is not an Excel workbook (.xlsx). Please choose the Excel file.")
         ) from error
+
+
+def read_workbook(content):
+    """Every sheet of an uploaded .xlsx file, read. Raises NotAWorkbook."""
+    book = open_workbook(content)
     try:
         if len(book.worksheets) > MAX_SHEETS:
             raise NotAWorkbook(
