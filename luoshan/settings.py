@@ -194,6 +194,16 @@ STORAGES = {
             "base_url": None,
         },
     },
+    # C2: the public copies of the column's photos, made when a post is published and
+    # deleted when it is unpublished; apart from the private photos, and still served
+    # only through publishing.column.photo, which checks the post is published.
+    "column": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": Path(env_str("DJANGO_COLUMN_ROOT", BASE_DIR / "column")),
+            "base_url": None,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -40,7 +40,8 @@ def fresh_cache():
 
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
-    """Each test writes its photos to its own folder; passwords hash fast."""
+    """Each test writes its photos, and the column's public copies, to its own folders;
+    passwords hash fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -50,6 +51,10 @@ def test_settings(settings, tmp_path):
                 "location": tmp_path / "media",
                 "base_url": None,
             },
+        },
+        "column": {
+            **settings.STORAGES["column"],
+            "OPTIONS": {"location": tmp_path / "column", "base_url": None},
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
