@@ -200,7 +200,7 @@ def circular_docx(circular, figures, *, issued_on=None):
         standard_opening, sections = _inspection_opening, _inspection_sections
     else:
         standard_opening, sections = _quarter_opening, _quarter_sections
-    writer = _Writer(circular.issuer)
+    writer = OfficialDocument(circular.issuer)
     writer.frame(circular.reference, circular.title, final)
     writer.opening(circular.opening or standard_opening(figures, circular.issuer))
     for number, (heading, write) in enumerate(sections):
@@ -278,7 +278,7 @@ def _warnings(writer, figures):
         placings = [line.strip() for line in warning["strikes"].splitlines() if line.strip()]
         writer.paragraph(
             f"{warning['community']}本年度累计{len(placings)}次排名前三位"
-            f"（{'、'.join(placings)}），已于{_chinese_date(warning['issued_on'])}予以警告。"
+            f"（{'、'.join(placings)}），已于{chinese_date(warning['issued_on'])}予以警告。"
         )
     due = [name for name in figures["warnings_due"] if name not in warned]
     if due:
@@ -292,8 +292,8 @@ def _inspections(writer, figures):
         writer.paragraph("本季度未开展督查。")
         return
     for number, inspection in enumerate(figures["inspections"], start=1):
-        writer.subheading(f"（{_chinese_number(number)}）{inspection['title']}")
-        writer.paragraph(f"{_chinese_date(inspection['held_on'])}开展督查，各社区扣分及排名如下：")
+        writer.subheading(f"（{chinese_number(number)}）{inspection['title']}")
+        writer.paragraph(f"{chinese_date(inspection['held_on'])}开展督查，各社区扣分及排名如下：")
         _inspection_table(writer, inspection)
 
 
@@ -310,7 +310,7 @@ _quarter_sections = (
 
 def _inspection_opening(figures, issuer):
     return (
-        f"{_chinese_date(figures['held_on'])}，{issuer}开展{figures['title']}。"
+        f"{chinese_date(figures['held_on'])}，{issuer}开展{figures['title']}。"
         "现将督查情况通报如下："
     )
 
@@ -329,14 +329,14 @@ _inspection_sections = (("督查结果", _inspection_table),)
 # Words of the document.
 
 
-def _chinese_date(day):
+def chinese_date(day):
     """成文日期 as GB/T 9704 writes it: 2021年7月5日 (from a date or its ISO text)."""
     if isinstance(day, str):
         day = date.fromisoformat(day)
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _chinese_number(n):
+def chinese_number(n):
     """1 to 99 in Chinese numerals: 一, 十, 十一, 二十一."""
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else NUMERALS[tens - 1] + "十")
@@ -376,8 +376,9 @@ def _lines(size_pt):
 # The document itself.
 
 
-class _Writer:
-    """A document in the frame of GB/T 9704, written top to bottom."""
+class OfficialDocument:
+    """A document in the frame of GB/T 9704, written top to bottom: the circulars, and the
+    year's summary (publishing/year_document.py)."""
 
     def __init__(self, issuer):
         self.issuer = issuer
@@ -453,7 +454,8 @@ class _Writer:
 
     # The head: office, 文号, red rule, title.
 
-    def frame(self, reference, title, final):
+    def frame(self, reference, title, final, *, mark=DRAFT_MARK):
+        """The head; a draft (not `final`) says so under the title (`mark`)."""
         issuer = self.issuer
         size = min(ISSUER_MAX_PT, math.floor(TEXT_WIDTH.pt / max(_width(issuer), 1)))
         head = self._centred(issuer, TITLE_FONT, size, lines=_lines(size), color=RED)
@@ -470,7 +472,7 @@ class _Writer:
             if n < len(lines):
                 run.add_break()
         if not final:
-            self._centred(DRAFT_MARK, SUBHEADING_FONT, BODY_PT, lines=1)
+            self._centred(mark, SUBHEADING_FONT, BODY_PT, lines=1)
         self.paragraph("", indent=False)  # a line between the title and the body
 
     def _centred(self, text, font, size, *, lines, color=None):
@@ -552,7 +554,7 @@ class _Writer:
     # The foot: office and date on the right (GB/T 9704 7.3.5.2).
 
     def foot(self, issuer, day):
-        dated = _chinese_date(day)
+        dated = chinese_date(day)
         # The foot never stands on a page alone (GB/T 9704 7.3.5.4): the body's last
         # paragraph goes with it.
         self.document.paragraphs[-1].paragraph_format.keep_with_next = True

@@ -118,3 +118,55 @@ def trend_line(trend):
     chart.x_labels = [quarter.label for quarter, _total in trend]
     chart.add(_("Points deducted"), [total for _quarter, total in trend])
     return _render(chart)
+
+
+# A year's months side by side: a chart drawn 480 wide shows at some 340 px on a phone,
+# so its text is drawn larger to stay readable there.
+MONTH_STYLE = Style(
+    **{
+        **{name: getattr(STYLE, name) for name in ("font_family", "background", "colors")},
+        "plot_background": STYLE.plot_background,
+        "foreground": STYLE.foreground,
+        "foreground_strong": STYLE.foreground_strong,
+        "foreground_subtle": STYLE.foreground_subtle,
+        "label_font_size": 18,
+        "major_label_font_size": 18,
+        "value_font_size": 18,
+        "title_font_size": 20,
+        "legend_font_size": 18,
+    }
+)
+
+
+def month_bars(title, series, y_title):
+    """Bars for the twelve months of a year, one colour for each of `series`, pairs of
+    (name, twelve values), a value None where there is nothing to show (a month whose
+    figures were not entered: no bar, never a bar of 0). A legend when there are two."""
+    frozen = tuple((str(name), tuple(values)) for name, values in series)
+    return _month_bars(str(title), frozen, str(y_title), get_language())
+
+
+@lru_cache(maxsize=64)
+def _month_bars(title, series, y_title, language):
+    values = [v for _name, vs in series for v in vs if v is not None]
+    step = max(1, math.ceil(max(values, default=0) / 4))  # whole numbers, four or five lines
+    chart = pygal.Bar(
+        width=480,
+        height=360,
+        range=(0, step * 4),
+        y_labels=list(range(0, step * 4 + 1, step)),
+        x_title=_("Month"),
+        y_title=y_title,
+        **{
+            **OPTIONS,
+            "style": MONTH_STYLE,
+            "show_legend": len(series) > 1,
+            "legend_at_bottom": True,
+            "legend_at_bottom_columns": len(series),
+        },
+    )
+    chart.title = title
+    chart.x_labels = [str(month) for month in range(1, 13)]
+    for name, month_values in series:
+        chart.add(name, list(month_values))
+    return _render(chart)
