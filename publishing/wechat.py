@@ -1,11 +1,14 @@
 """C2: a post as HTML for the WeChat official-account editor (微信公众号).
 
 The editor keeps what it is pasted only as inline styles on simple tags: no <style>, no
-class or id, no script. The post is laid out with a stylesheet (templates/publishing/
-column/wechat.html), every rule is written onto its elements by css-inline, then the
-stylesheet, the classes and the ids are dropped, leaving one <section>. Its photos are
-the public copies' absolute addresses: they load once the post is published.
+class or id, no script. The post is laid out (templates/publishing/column/wechat.html)
+with a stylesheet (wechat.css, beside this module), every rule is written onto its
+elements by css-inline, then the classes and the ids are dropped, leaving one <section>.
+Its photos are the public copies' absolute addresses: they load once the post is
+published.
 """
+
+from pathlib import Path
 
 import css_inline
 import lxml.html
@@ -16,6 +19,11 @@ from publishing import column
 
 # What the export may hold, and nothing else (tests/publishing/test_c2_wechat.py).
 TAGS = {"section", "p", "span", "strong", "img", "br", "h2"}
+
+INLINER = css_inline.CSSInliner(
+    load_remote_stylesheets=False,
+    extra_css=Path(__file__).with_name("wechat.css").read_text(encoding="utf-8"),
+)
 
 
 def export(post, absolute):
@@ -35,7 +43,7 @@ def export(post, absolute):
             ],
         },
     )
-    inlined = css_inline.inline(html, load_remote_stylesheets=False)
+    inlined = INLINER.inline(html)
     section = lxml.html.document_fromstring(inlined).find(".//section")
     for element in section.iter():
         element.attrib.pop("class", None)

@@ -41,6 +41,8 @@ from communities.models import AccessEvent, Assignment, PropagandaTeam, Role, Un
 from communities.permissions import grant_office_permissions
 from duties.models import (
     BoardUpdate,
+    FraudCases,
+    Phase,
     ScreenKind,
     ScreenUse,
     Supervision,
@@ -49,6 +51,7 @@ from duties.models import (
 )
 from evidence.models import FlagKind
 from publishing import drafting
+from publishing.models import Post
 from reminders.models import EmailChannel, Reminder, WeComGroup
 from reporting.models import ActivityForm, Finding, ImportUpload, MonthlyReport, StagedPhoto
 from reporting.periods import LOCAL, Quarter
@@ -63,6 +66,7 @@ from tests.conftest import (
     raise_flag,
     verified_login,
 )
+from tests.duties.phase_files import hand_in_file
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +140,14 @@ OFFICE_RIGHTS = {
     # C1: drafts are started on their quarter's or inspection's desk page, not added here;
     # a draft's texts are changed, an issued circular is read only.
     "publishing.circular": "vc",
+    # The phases' papers: handed in by their community's or unit's staff; read here.
+    "duties.phasedocument": "v",
+    # C2: posts are written and published on their own desk pages (the admin's add and
+    # change pages send there); a draft never published may be deleted, a published one not.
+    "publishing.post": "vac",
+    # The monthly fraud cases: entered on their own pages (the police's and the office's);
+    # read here with their history.
+    "duties.fraudcases": "v",
 }
 # What not even a superuser does in the admin: evidence and records the portal (or
 # django-axes) writes for itself are never added or deleted by hand.
@@ -158,7 +170,13 @@ NOBODY_DOES = {
     # C1: a circular is started by its desk page; an issued one (the one asked for here)
     # is never deleted.
     "publishing.circular": "ad",
+    "duties.phasedocument": "acd",
+    "publishing.post": "d",  # the one asked for here is published
+    "duties.fraudcases": "acd",
 }
+
+# The admin's own pages of a model that has pages of its own: to them, once allowed (302).
+SENT_ON = {"publishing.post": ("add", "change")}
 
 
 # --- The URLconf ---------------------------------------------------------------------
@@ -283,6 +301,34 @@ def world(plan, places, people):
             participants=300,
             caption="防骗宣传教育课",
         )
+    for side, s in sides.items():
+        # The phases' papers: A's (and B's) community's 实施方案, and its unit's.
+        s.community_paper = hand_in_file(plan, Phase.PLAN, places[side], people[OWN_STAFF[side]])
+        s.unit_paper = hand_in_file(
+            plan, Phase.PLAN, s.unit_activity.unit, people[UNIT_STAFF[side]]
+        )
+    # C2: a post of A's unit's April activity, published; another, a draft.
+    unit_activity = sides["a"].unit_activity
+    published_post = Post.write(
+        office,
+        year=2021,
+        month=4,
+        title="罗山中心小学开展反诈宣传",
+        text="防骗宣传教育课。",
+        activities=[],
+        unit_activities=[unit_activity],
+        photos=list(unit_activity.photos.all()),
+    ).publish(office)
+    draft_post = Post.write(
+        office,
+        year=2021,
+        month=4,
+        title="草稿",
+        text="未发布。",
+        activities=[],
+        unit_activities=[unit_activity],
+        photos=list(unit_activity.photos.all()),
+    )
     inspection = Inspection.objects.create(
         plan=plan, held_on=date(2021, 6, 1), title="六月督查", recorded_by=office
     )
@@ -338,6 +384,11 @@ def world(plan, places, people):
             channel="portal",
         ),
         "publishing.circular": issued_circular,
+        "duties.phasedocument": a.community_paper,
+        "publishing.post": published_post,
+        "duties.fraudcases": FraudCases.objects.create(
+            plan=plan, community=places["a"], month=4, cases=2, losses=5000, recorded_by=office
+        ),
     }
     # A workbook the office uploaded for import and has not confirmed yet.
     book = Workbook()
@@ -355,6 +406,8 @@ def world(plan, places, people):
         inspection=inspection,
         draft_circular=draft_circular,
         issued_circular=issued_circular,
+        published_post=published_post,
+        draft_post=draft_post,
         admin_objects=admin_objects,
         import_upload=upload,
         flag=flag,
@@ -452,6 +505,19 @@ def portal_cases(w):
             reverse("scoring:inspection", args=[w.inspection.pk]),
             answers(403, login=["anonymous"], ok=SEES_ALL),
         ),
+        # The year in figures: the office's and the leadership's; the summary's draft is
+        # the office's to finish in Word.
+        case(reverse("yearbook:year"), answers(403, login=["anonymous"], ok=SEES_ALL)),
+        case(
+            reverse("yearbook:xlsx", args=[2021]),
+            answers(403, login=["anonymous"], ok=SEES_ALL),
+            content_type=XLSX,
+        ),
+        case(
+            reverse("yearbook:summary", args=[2021]),
+            answers(403, login=["anonymous"], ok=DESK),
+            content_type=DOCX,
+        ),
         # A preference remembered in a cookie: anyone may set it, even before logging in.
         case(reverse("text_size"), answers(405)),
         case(reverse("text_size"), answers(302), method="post"),
@@ -520,7 +586,112 @@ def portal_cases(w):
                 {"forbidden": not_office},
             ),
         ]
-    return cases + duty_cases(w) + board_cases(w) + unit_cases(w) + circular_cases(w)
+    return [
+        *cases,
+        *duty_cases(w),
+        *board_cases(w),
+        *unit_cases(w),
+        *circular_cases(w),
+        *phase_cases(w),
+        *column_cases(w),
+        *fraud_case_cases(),
+    ]
+
+
+def fraud_case_cases():
+    """The monthly fraud cases: entered by the office and the police station's staff (a
+    unit's staff whose unit reports cases: neither unit here), read by the leadership too;
+    everyone else is refused (403)."""
+    not_readers = [r for r in LOGGED_IN if r not in SEES_ALL]
+    month = [2021, 4]
+    cases = [
+        case(
+            reverse("cases:home"),
+            answers(login=["anonymous"], redirect=SEES_ALL, forbidden=not_readers),
+        ),
+        case(
+            reverse("cases:year", args=[2021]),
+            answers(login=["anonymous"], ok=SEES_ALL, forbidden=not_readers),
+        ),
+        case(
+            reverse("cases:template", args=month),
+            answers(403, login=["anonymous"], ok=DESK),
+            content_type=XLSX,
+        ),
+    ]
+    for name in ("month", "import"):
+        url = reverse(f"cases:{name}", args=month)
+        cases += [
+            case(url, answers(403, login=["anonymous"], ok=DESK)),
+            # An empty form, or no file: refused on the page, nothing written.
+            case(url, answers(403, login=["anonymous"], ok=DESK), method="post"),
+        ]
+    return cases
+
+
+def column_cases(w):
+    """C2: the public column. A published post, its page and its photos' public copies are
+    read by everyone, logged in or not; a draft's are not there (404), whoever asks."""
+    public, draft = w.published_post, w.draft_post
+    cases = [case(reverse("column:list"), answers(200))]
+    for post, answer in ((public, 200), (draft, 404)):
+        photo = post.photos.get()
+        cases += [
+            case(reverse("column:post", args=[post.pk]), answers(answer)),
+            case(reverse("column:photo", args=[post.pk, photo.pk]), answers(answer)),
+        ]
+    return cases
+
+
+def phase_cases(w):
+    """The phases' papers (实施方案, 总结): a community's or a unit's page and papers are
+    read by its own staff, the office and the leadership; another community's or unit's
+    staff are told nothing (404); everyone else is refused (403). Only its own staff
+    hand one in."""
+    staff = [*OWN_STAFF.values(), *UNIT_STAFF.values()]
+    cases = [
+        # Each one's staff are sent to their own page; the readers get the overview.
+        case(
+            reverse("phases:home"),
+            answers(
+                login=["anonymous"],
+                ok=SEES_ALL,
+                redirect=staff,
+                forbidden=["head", "other_head", "nobody"],
+            ),
+        ),
+    ]
+    for side, s in w.sides.items():
+        for kind, own, paper in (
+            ("communities", OWN_STAFF[side], s.community_paper),
+            ("units", UNIT_STAFF[side], s.unit_paper),
+        ):
+            same_kind = OWN_STAFF if kind == "communities" else UNIT_STAFF
+            others = [r for r in same_kind.values() if r != own]
+            owner = paper.community_id or paper.unit_id
+            readers = {
+                "ok": [own, *SEES_ALL],
+                "not_found": others,
+                "forbidden": [r for r in LOGGED_IN if r not in (own, *SEES_ALL, *others)],
+            }
+            refused = {**readers, "forbidden": [*readers["forbidden"], *SEES_ALL]}
+            refused.pop("ok")
+            upload = reverse("phases:upload", args=[kind, owner, 2021, "plan"])
+            cases += [
+                case(
+                    reverse("phases:owner", args=[kind, owner]),
+                    answers(login=["anonymous"], **readers),
+                ),
+                case(
+                    reverse("phases:download", args=[paper.pk]),
+                    answers(login=["anonymous"], **readers),
+                ),
+                # The form posts here; a GET goes back to the page.
+                case(upload, answers(302, login=["anonymous"])),
+                # Its own staff, sending no file, are told so on the page (200).
+                case(upload, answers(login=["anonymous"], ok=[own], **refused), method="post"),
+            ]
+    return cases
 
 
 def circular_cases(w):
@@ -741,7 +912,13 @@ def model_cases(label, model_admin, obj):
 
     def page(view, letter, args=()):
         url = reverse(f"admin:{name}_{view}", args=args)
-        return desk_page(url, can(office, letter), can(superuser, letter))
+        sent_on = view in SENT_ON.get(label, ())
+        office_answer, superuser_answer = (can(rights, letter) for rights in (office, superuser))
+        if sent_on:  # allowed, the page sends on to the model's own page
+            office_answer, superuser_answer = (
+                302 if answer == 200 else answer for answer in (office_answer, superuser_answer)
+            )
+        return desk_page(url, office_answer, superuser_answer)
 
     cases = [
         page("changelist", "v"),
@@ -844,6 +1021,31 @@ def admin_cases(w):
         # 发布通报 takes a POST. This one is issued already: back to its page, nothing changed.
         desk_page(issue_url, 405),
         case(issue_url, desk_page(issue_url, 302).expected, method="post"),
+        # The phases' papers: who has not handed one in, and a phase's papers as one ZIP.
+        desk_page(reverse("admin:duties_phasedocument_phases") + "?year=2021&phase=plan", 200),
+        desk_page(
+            reverse("admin:duties_phasedocument_phases_zip") + "?year=2021&phase=plan",
+            200,
+            content_type="application/zip",
+        ),
+        # C2: a column post's desk pages; the add and change pages of the admin send there.
+        desk_page(reverse("admin:publishing_post_new"), 200),
+        *(
+            desk_page(reverse(f"admin:publishing_post_{view}", args=[post.pk]), 200)
+            for view in ("desk", "wechat", "wechat_html")
+            for post in (w.published_post, w.draft_post)
+        ),
+        desk_page(reverse("admin:publishing_post_edit", args=[w.draft_post.pk]), 200),
+        # A published post is unpublished before it is changed: back to its desk page.
+        desk_page(reverse("admin:publishing_post_edit", args=[w.published_post.pk]), 302),
+        # Publishing and unpublishing take a POST. Publishing a published post, or
+        # unpublishing a draft, changes nothing: back to its desk page.
+        *(
+            case_
+            for view, post in (("publish", w.published_post), ("unpublish", w.draft_post))
+            for url in [reverse(f"admin:publishing_post_{view}", args=[post.pk])]
+            for case_ in (desk_page(url, 405), case(url, desk_page(url, 302).expected, "post"))
+        ),
         # A month's evidence flags (E1); the bare address opens the month worth looking at.
         desk_page(reverse("admin:reporting_monthlyreport_evidence", args=[2021, 4]), 200),
         desk_page(reverse("admin:reporting_monthlyreport_evidence_latest"), 302),

@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 from communities.context_processors import LARGE_TEXT_COOKIE
 from communities.models import Measure, MemberRole, PropagandaTeam, Role, TeamMember, Unit
 from communities.permissions import grant_office_permissions
-from duties.models import UnitActivity
+from duties.models import FraudCases, Phase, UnitActivity
+from publishing.models import Post
 from reporting.models import ActivityForm, MonthlyReport
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
@@ -31,6 +32,7 @@ from tests.browser.conftest import (
     serious_violations,
 )
 from tests.conftest import PASSWORD, add_activity, jpeg_upload, make_user
+from tests.duties.phase_files import hand_in_file
 from tests.scoring.conftest import file_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,7 +83,7 @@ def portal_pages(plan, places, people):
         },
     )[0]
     unit_staff = make_user("dw", Role.UNIT_STAFF, unit=unit)
-    UnitActivity.record(
+    unit_activity = UnitActivity.record(
         unit=unit,
         year=2021,
         month=4,
@@ -96,6 +98,24 @@ def portal_pages(plan, places, people):
         count=1,
     )
     unit_month = reverse("duties:unit_month", args=[unit.pk, 2021, 4])
+    # C2: a published post of the column; the phases' papers; the police's fraud cases.
+    post = Post.write(
+        office,
+        year=2021,
+        month=4,
+        title="防骗宣传进校园",
+        text="罗山中心小学开展防骗宣传教育课。",
+        activities=[],
+        unit_activities=[unit_activity],
+        photos=list(unit_activity.photos.all()),
+    ).publish(office)
+    hand_in_file(plan, Phase.PLAN, places["a"], alice)
+    hand_in_file(plan, Phase.PLAN, unit, unit_staff)
+    FraudCases.objects.create(
+        plan=plan, community=places["a"], month=4, cases=2, losses=5000, recorded_by=office
+    )
+    year = reverse("yearbook:year") + "?year=2021"
+    cases_year = reverse("cases:year", args=[2021])
     quarter = "2021Q2"
     scores = [
         ("scores", reverse("scoring:index")),
@@ -104,7 +124,15 @@ def portal_pages(plan, places, people):
         ("ledger", reverse("scoring:ledger", args=[quarter, places["a"].pk])),
     ]
     return [
-        (None, [("login", reverse("login")), ("404", "/no-such-page/")]),
+        (
+            None,
+            [
+                ("login", reverse("login")),
+                ("404", "/no-such-page/"),
+                ("column", reverse("column:list")),
+                ("column post", post.get_absolute_url()),
+            ],
+        ),
         (
             "alice",
             [
@@ -114,6 +142,7 @@ def portal_pages(plan, places, people):
                 ("submitted report", submitted.get_absolute_url()),
                 ("team", reverse("team")),
                 ("boards", reverse("duties:boards")),
+                ("phases", reverse("phases:owner", args=["communities", places["a"].pk])),
                 ("password change", reverse("password_change")),
                 ("404 logged in", "/no-such-page/"),
             ],
@@ -126,7 +155,13 @@ def portal_pages(plan, places, people):
                 ("head month", reverse("duties:month", args=[places["point"].pk, 2021, 4])),
             ],
         ),
-        ("dw", [("unit month", unit_month)]),
+        (
+            "dw",
+            [
+                ("unit month", unit_month),
+                ("unit phases", reverse("phases:owner", args=["units", unit.pk])),
+            ],
+        ),
         (
             "office",
             [
@@ -150,6 +185,9 @@ def portal_pages(plan, places, people):
                     reverse("admin:reporting_monthlyreport_month") + "?month=2021-4",
                 ),
                 ("admin units", reverse("admin:duties_unitactivity_year") + "?year=2021"),
+                ("office year", year),
+                ("office cases month", reverse("cases:month", args=[2021, 4])),
+                ("office cases import", reverse("cases:import", args=[2021, 4])),
             ],
         ),
         (
@@ -159,6 +197,9 @@ def portal_pages(plan, places, people):
                 *scores,
                 ("units", reverse("duties:unit_home")),
                 ("leader unit month", unit_month),
+                ("leader year", year),
+                ("leader cases", cases_year),
+                ("leader phases", reverse("phases:home")),
             ],
         ),
     ]

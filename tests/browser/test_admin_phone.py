@@ -20,9 +20,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from communities.models import AccessEvent, Assignment, Measure, PropagandaTeam, Unit
-from duties.models import ScreenKind, ScreenUse, UnitActivity
+from duties.models import FraudCases, Phase, ScreenKind, ScreenUse, UnitActivity
 from evidence.models import Flag, FlagKind
 from publishing import drafting
+from publishing.models import Post
 from reminders.models import EmailChannel, Reminder, WeComGroup
 from reporting.models import (
     Activity,
@@ -39,6 +40,7 @@ from tests.browser.conftest import DESKTOP, PHONE, log_in_to_desk, serious_viola
 from tests.browser.test_accessibility import portal_pages
 from tests.conftest import PASSWORD, jpeg_upload, raise_flag
 from tests.duties.conftest import record_board, record_meeting, record_visit
+from tests.duties.phase_files import hand_in_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -158,6 +160,22 @@ def office_pages(plan, places, people):
         ),
     ]
     activity = unit_activity()
+    post = Post.write(
+        people["office"],
+        year=2021,
+        month=5,
+        title="防骗宣传进校园",
+        text="罗山中心小学开展防骗宣传教育课。",
+        activities=[],
+        unit_activities=[activity],
+        photos=list(activity.photos.all()),
+    )
+    pages += [
+        ("phase documents", reverse("admin:duties_phasedocument_phases") + "?year=2021"),
+        ("new column post", reverse("admin:publishing_post_new") + "?month=2021-05"),
+        ("column post", reverse("admin:publishing_post_desk", args=[post.pk])),
+        ("column post wechat", reverse("admin:publishing_post_wechat", args=[post.pk])),
+    ]
     # Each list, and the page of one of its records.
     records = {
         "reports": submitted,
@@ -195,6 +213,16 @@ def office_pages(plan, places, people):
         ),
         "units": activity.unit,
         "unit activities": activity,
+        "column posts": post,
+        "phase documents": hand_in_file(plan, Phase.PLAN, places["a"], people["alice"]),
+        "fraud cases": FraudCases.objects.create(
+            plan=plan,
+            community=places["a"],
+            month=5,
+            cases=2,
+            losses=5000,
+            recorded_by=people["office"],
+        ),
         "reminders sent": Reminder.objects.create(
             kind="report",
             community=places["a"],

@@ -12,7 +12,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from duties.models import BoardUpdate, ScreenKind, ScreenUse
-from tests.browser.conftest import log_in, serious_violations
+from tests.browser.conftest import fits_the_width, log_in, serious_violations
 from tests.conftest import PASSWORD, jpeg_bytes
 
 pytestmark = [
@@ -30,24 +30,6 @@ def may_2021():
     the clock ticks, so the browser and the server agree on what is past."""
     with time_machine.travel(datetime.fromisoformat("2021-05-20T10:00:00+08:00")):
         yield
-
-
-def fits_the_width(page):
-    """Nothing of the page needs a sideways scroll."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-@pytest.fixture
-def snap(shoot):
-    """shoot, then back to the top of the page: after Chromium's full-page capture of a
-    page scrolled to its end, the next tap can land off target (see
-    test_unit_activity_story.snap)."""
-
-    def save(page, name):
-        shoot(page, name)
-        page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
-
-    return save
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from communities.models import Unit
 from duties.models import UnitActivity
-from tests.browser.conftest import log_in, serious_violations
+from tests.browser.conftest import fits_the_width, log_in, serious_violations
 from tests.conftest import PASSWORD, jpeg_bytes
 from tests.duties.conftest import PLAN_UNITS, make_unit_staff
 
@@ -32,11 +32,6 @@ def may_2021():
         yield
 
 
-def fits_the_width(page):
-    """Nothing of the page needs a sideways scroll."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.fixture
 def schools_office(db):
     """教育办 as the plan words its duty (its count: the schools reached), and its clerk."""
@@ -49,19 +44,6 @@ def schools_office(db):
     unit = Unit.objects.get(name="教育办")
     make_unit_staff("jiaoyu", unit)
     return unit
-
-
-@pytest.fixture
-def snap(shoot):
-    """shoot, then back to the top of the page: after Chromium's full-page capture of a
-    page scrolled to its end, the next tap can land some 30 px off (seen here: the tap on
-    保存活动记录 hit the form around it, and nothing was sent)."""
-
-    def save(page, name):
-        shoot(page, name)
-        page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
-
-    return save
 
 
 @pytest.fixture

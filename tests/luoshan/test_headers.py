@@ -12,6 +12,7 @@ from django.urls import reverse
 from core.middleware import PrivatePagesNotStored
 from tests.conftest import verified_login
 from tests.scoring.conftest import AFTER_Q2, q2  # noqa: F401 (the fixture)
+from tests.test_architecture import PACKAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_no_template_or_admin_html_holds_inline_code():
     checks = [(path, INLINE) for path in ROOT.glob("templates/**/*.html")]
     checks += [
         (path, IN_PYTHON)
-        for app in ("core", "communities", "reporting", "scoring", "luoshan")
+        for app in PACKAGES
         for path in (ROOT / app).rglob("*.py")
         if "migrations" not in path.parts
     ]

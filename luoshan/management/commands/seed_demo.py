@@ -12,7 +12,9 @@ to find (PLANTED_MONTH and the constants beside it).
 Each work point's head records its supervision visits (督导, with photos drawn the same
 way) and work meetings (工作会) for every 2021 duty month (P1); one point missed a month
 (MISSED_DUTY) and one entered a meeting after its month (ENTERED_LATE). The communities'
-boards (B1), the units' activities (U1) and the reminders (R1) are in _demo_duties.
+boards (B1), the units' activities (U1) and the reminders (R1) are in _demo_duties; the
+phases' papers in _demo_phases, the column's posts (C2) in _demo_column, the police's
+monthly fraud cases in _demo_cases.
 """
 
 import base64
@@ -46,7 +48,7 @@ from communities.second_factor import new_recovery_codes
 from duties.models import Supervision, SupervisionPhoto, WorkMeeting
 from evidence import hashing
 from evidence.checks import check_month
-from luoshan.management.commands import _demo_duties
+from luoshan.management.commands import _demo_cases, _demo_column, _demo_duties, _demo_phases
 from reporting import periods
 from reporting.models import Activity, ActivityForm, ActivityPhoto, Finding, MonthlyReport, Plan
 from reporting.periods import LOCAL, Quarter
@@ -168,6 +170,7 @@ class Command(BaseCommand):
             self._findings_and_inspections(plan, communities, office)
             self._point_duties(plan)
             self._other_duties(plan, communities)
+            self._published(plan, office)
         # The checks run on commit of each submission; run here too, they also flag
         # what was seeded inside an outer transaction (the tests'). They keep what they
         # found before: running them again adds nothing.
@@ -372,7 +375,13 @@ class Command(BaseCommand):
 
         _demo_duties.board_updates(plan, communities, lambda c: staff[c.pk], draw, rng)
         self.unit_count = len(_demo_duties.unit_activities(plan, unit_account, draw, rng))
+        _demo_cases.fraud_cases(plan, communities, unit_account)
         _demo_duties.reminder_channels(plan)
+
+    def _published(self, plan, office):
+        """Issue 14: the phases' papers, the column's posts (_demo_phases, _demo_column)."""
+        _demo_phases.phase_documents(plan)
+        _demo_column.posts(plan, office)
 
     def _visit(self, plan, month, point, head, communities, rng):
         held_on = date(plan.year, month, rng.randint(6, 16))
@@ -545,7 +554,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         self.stdout.write(f"  community staff: sq01 … sq{count:02d} (one per community)")
         self.stdout.write("  work-point heads: dz1 … dz6")
-        self.stdout.write(f"  unit staff: dw01 … dw{self.unit_count:02d} (one per unit)")
+        self.stdout.write(
+            f"  unit staff: dw01 … dw{self.unit_count:02d} (one per unit; dw04, 派出所, "
+            "enters the fraud cases)"
+        )
         self.stdout.write("  governance office: zzb")
         self.stdout.write(
             "    office desk second factor: add this key to an authenticator app "
@@ -566,6 +578,7 @@ class Command(BaseCommand):
             )
             % {"point": MISSED_DUTY[0], "year": 2021, "month": MISSED_DUTY[1]}
         )
+        self.stdout.write(_("The public anti-fraud column, without a login: /column/"))
 
 
 def _photo_name(activity, number):
