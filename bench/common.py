@@ -56,16 +56,16 @@ def start(description, communities=400, runs=5, extra=None):
     os.environ["DATABASE_URL"] = database_url(args.communities)
     os.environ["DJANGO_MEDIA_ROOT"] = str(media_root())
     import django
-
-    django.setup()
     from django.conf import settings
-    from django.core.management import call_command
 
-    # Static files as in the test suite: no collected manifest to build first.
+    # Static files as in the test suite: no collected manifest to build first. Set before
+    # setup: the models' file fields look their storages up as they are imported.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    django.setup()
+    from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     from bench import synth
