@@ -279,10 +279,18 @@ class Holder:
     is_unit: bool
     current: PhaseDocument | None
     versions: int
+    due: date
 
     @property
     def missing(self):
         return self.current is None
+
+    @property
+    def late(self):
+        """Its current paper was handed in after the phase's day (Asia/Shanghai)."""
+        return self.current is not None and (
+            timezone.localtime(self.current.recorded_at, LOCAL).date() > self.due
+        )
 
     @property
     def folder(self):
@@ -317,6 +325,11 @@ class PhaseOverview:
         return sum(holder.missing for holder in self.units)
 
     @property
+    def missing_names(self):
+        """Who has not handed in: the communities', then the units' names."""
+        return "、".join(holder.owner.name for holder in self.holders if holder.missing)
+
+    @property
     def handed_in(self):
         return sum(not holder.missing for holder in self.holders)
 
@@ -340,6 +353,7 @@ def phase_overview(plan, phase):
                 kind == "unit",
                 current.get((kind, owner.pk)),
                 versions.get((kind, owner.pk), 0),
+                due_on(phase, plan.year),
             )
             for owner in owners
         )

@@ -4,10 +4,12 @@ current paper, one folder each; every version read only; a fixed number of queri
 
 import io
 import zipfile
+from datetime import datetime
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -48,6 +50,35 @@ def test_the_desk_lists_every_community_and_unit_with_its_current_paper(office, 
     assert page.count("未上传</strong>") == communities - 1 + units - 1
     assert f"未上传：{communities - 1}个社区，{units - 1}个单位" in page
     assert reverse(ZIP) in page
+
+
+@pytest.mark.parametrize(
+    "uploaded_at, late",
+    [
+        ("2021-03-31T23:59:59+08:00", False),  # the last second of its day, Beijing time
+        ("2021-04-01T00:00:00+08:00", True),
+    ],
+)
+def test_the_overview_names_who_has_not_uploaded_and_marks_a_late_paper(
+    office, people, plan, places, uploaded_at, late
+):
+    """Who has not uploaded is named, not only counted; a paper handed in after 31 March
+    (Asia/Shanghai) is marked 逾期上传, at the desk and on the leadership's overview."""
+    hand_in_file(
+        plan, Phase.PLAN, places["a"], people["alice"], at=datetime.fromisoformat(uploaded_at)
+    )
+    missing = "、".join(
+        [
+            *Community.objects.exclude(pk=places["a"].pk).values_list("name", flat=True),
+            *Unit.objects.values_list("name", flat=True),
+        ]
+    )
+    desk = office.get(reverse(PAGE), {"year": 2021, "phase": "plan"}).text
+    leader = Client()
+    leader.force_login(people["leader"])
+    for page in (desk, leader.get(reverse("phases:home"), {"year": 2021}).text):
+        assert f"尚未上传：{missing}。" in page
+        assert ("逾期上传" in page) is late
 
 
 def test_the_summary_phase_is_its_own(office, handed_in):
