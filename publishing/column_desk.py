@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from communities.access import require_office
 from duties.models import UnitActivity
 from publishing import wechat
-from publishing.column_forms import PostForm, PublishForm, parse_month
+from publishing.column_forms import PostForm, PublishForm, UnpublishForm, parse_month
 from publishing.models import Post, PostPhoto, PostSentTwice, chosen_activities
 from reporting.models import Activity, MonthlyReport, ReportState
 
@@ -250,6 +250,7 @@ def post_desk(request, site, pk):
             "preview": preview_photos(post),
             "held": held(post),
             "publish_form": PublishForm(initial={"version": post.version}),
+            "unpublish_form": UnpublishForm(),
             "opts": Post._meta,
         },
     )
@@ -301,6 +302,9 @@ def unpublish(request, pk):
     """撤下 (C2): out of the column, its public copies deleted; a second press says so."""
     require_office(request.user)
     post = get_object_or_404(Post, pk=pk)
+    if post.is_published and not UnpublishForm(request.POST).is_valid():
+        messages.error(request, _("Tick the box to confirm before unpublishing the post."))
+        return redirect(desk_url(post))
     try:
         post.unpublish(request.user)
     except ValidationError as refused:

@@ -93,3 +93,13 @@ class PublishForm(forms.Form):
         error_messages={"required": _("Tick the box to confirm before publishing the post.")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class UnpublishForm(forms.Form):
+    """C2: unpublishing takes the post out of the public column at once; the office says so
+    (a tap on a phone is easily made by mistake)."""
+
+    confirm = forms.BooleanField(
+        label=_("I confirm: take this post out of the public column now."),
+        error_messages={"required": _("Tick the box to confirm before unpublishing the post.")},
+    )

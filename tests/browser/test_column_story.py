@@ -131,6 +131,7 @@ def test_the_office_publishes_a_post_from_a_phone_and_takes_it_down(
     phone.go_back()
 
     # The office takes it down; the visitor's page and photo are gone.
+    phone.get_by_label("我确认：现在将这篇文章从公开专栏撤下。").check()
     phone.get_by_role("button", name="撤下").click()
     expect(phone.get_by_text("文章已撤下")).to_be_visible()
     answer = visitor.goto(post_url)

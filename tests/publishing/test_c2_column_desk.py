@@ -127,8 +127,20 @@ def test_c2_publish_asks_for_confirmation(office, month, column_root):
     answer = office.post(desk("publish", post.pk), {"version": post.version}, follow=True)
     post.refresh_from_db()
     assert post.state == PostState.DRAFT
-    assert "勾选" in " ".join(messages_of(answer)) or messages_of(answer)
+    assert "请先勾选确认，再发布文章。" in messages_of(answer)
     assert not list(column_root.rglob("*.jpg"))
+
+
+def test_c2_unpublish_asks_for_confirmation(office, month, column_root):
+    """撤下 takes the post out at once: a press without the tick changes nothing."""
+    office.post(desk("new"), post_data(month))
+    post = Post.objects.get()
+    office.post(desk("publish", post.pk), {"confirm": "on", "version": post.version})
+    answer = office.post(desk("unpublish", post.pk), follow=True)
+    post.refresh_from_db()
+    assert post.state == PostState.PUBLISHED
+    assert "请先勾选确认，再撤下文章。" in messages_of(answer)
+    assert len(list(column_root.rglob("*.jpg"))) == 1
 
 
 def test_c2_publish_unpublish_and_double_presses(
@@ -154,11 +166,11 @@ def test_c2_publish_unpublish_and_double_presses(
     assert office.get(desk("edit", post.pk)).status_code == 302  # unpublish before editing
 
     with django_capture_on_commit_callbacks(execute=True):
-        office.post(desk("unpublish", post.pk))
+        office.post(desk("unpublish", post.pk), {"confirm": "on"})
     post.refresh_from_db()
     assert post.state == PostState.UNPUBLISHED
     assert not list(column_root.rglob("*.jpg"))
-    twice = office.post(desk("unpublish", post.pk), follow=True)
+    twice = office.post(desk("unpublish", post.pk), {"confirm": "on"}, follow=True)
     assert "未作改动" in " ".join(messages_of(twice))
 
     office.post(desk("publish", post.pk), {"confirm": "on", "version": post.version})

@@ -66,7 +66,16 @@ def test_c2_export_escapes_the_office_text(exported):
     assert any(element.text == "<b>反诈</b>宣传" for element in section.iter("h2"))
 
 
-def test_c2_export_page_says_publish_first(office, column):
-    """A draft's export page says its photos load only once the post is published."""
-    page = office.get(reverse("admin:publishing_post_wechat", args=[column["post"].pk]))
-    assert "尚未发布" in page.content.decode()
+@pytest.mark.parametrize(
+    "state, warned", [("draft", True), ("published", False), ("unpublished", True)]
+)
+def test_c2_export_page_says_publish_first(office, column, people, state, warned):
+    """A draft's, or an unpublished post's, export page says its photos load only once the
+    post is published (again)."""
+    post = column["post"]
+    if state != "draft":
+        post = post.publish(people["office"])
+    if state == "unpublished":
+        post = post.unpublish(people["office"])
+    page = office.get(reverse("admin:publishing_post_wechat", args=[post.pk])).content.decode()
+    assert ("这篇文章现在不在专栏中（草稿或已撤下）" in page) is warned
