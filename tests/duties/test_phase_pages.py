@@ -2,6 +2,7 @@
 its 实施方案 and 总结, the upload (a second one is a new version, the earlier kept), the
 download; private to its own staff, the office and the leadership."""
 
+import re
 import uuid
 from datetime import datetime
 from urllib.parse import quote
@@ -327,3 +328,22 @@ def test_a_download_is_an_attachment_named_in_chinese(client, plan, places, ever
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"].startswith("private")
     assert "sandbox" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("handed_in", [False, True])
+def test_the_staff_home_says_whether_the_years_papers_are_handed_in(
+    client, plan, places, people, handed_in
+):
+    """A community's home page says, for each phase, uploaded or by when; and links to the
+    page where they are uploaded. Nobody else's home shows it."""
+    if handed_in:
+        hand_in_file(plan, Phase.PLAN, places["a"], people["alice"])
+    client.force_login(people["alice"])
+    html = client.get(reverse("home"), {"year": 2021}).content.decode()
+    page = re.sub(r"<[^>]+>", "", html)
+    plan_line = "实施方案：已上传" if handed_in else "实施方案：未上传（3月31日前）"
+    assert plan_line in page
+    assert "工作总结：未上传（12月31日前）" in page
+    assert reverse("phases:owner", args=["communities", places["a"].pk]) in html
+    client.force_login(people["head"])
+    assert "上传或查看实施方案与总结" not in client.get(reverse("home")).content.decode()
