@@ -1,7 +1,9 @@
 """The aim in figures (plan: 力争实现诈骗案件持续减少): the police station (派出所, a unit with
 `reports_cases`) records each month's fraud cases and losses per community from its 警情通报,
 by a form or by its Excel template; the office may record them too; the leadership reads the
-year. Other units' staff, community staff and the points' heads are refused (403).
+year. Other units' staff, community staff and the points' heads are refused (403). The years
+are every plan's and the year before each (`offered_years`), so the first campaign year can
+be compared with the year before it; any other year is 404.
 
 Thin views: `require_reader` / `require_recorder` answer who; MonthCasesForm (or the import,
 duties.cases_import) reads the figures with duties.cases_rules; duties.cases_records.
@@ -17,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -60,16 +62,30 @@ def require_recorder(user):
         raise PermissionDenied
 
 
-def _plan(year):
-    return get_object_or_404(Plan, year=year)
+def plan_years():
+    return set(Plan.objects.values_list("year", flat=True))
+
+
+def offered_years(plans):
+    """The years whose cases are kept, newest first: every plan's year (`plans`) and the
+    year before each (the first campaign year is compared with the year before it)."""
+    return sorted(plans | {year - 1 for year in plans}, reverse=True)
+
+
+def _year(year, plans=None):
+    """The years offered (offered_years), 404 unless `year` is one of them."""
+    years = offered_years(plan_years() if plans is None else plans)
+    if year not in years:
+        raise Http404
+    return years
 
 
 def _month(year, month):
-    """The plan of `year` and `month`, 404 unless both exist (any month: cases happen all
-    year, not only in the months a report is due)."""
+    """The years offered, 404 unless `year` is one and `month` a month (any month: cases
+    happen all year, not only in the months a report is due)."""
     if not 1 <= month <= 12:
         raise Http404
-    return _plan(year)
+    return _year(year)
 
 
 def _communities():
@@ -145,12 +161,13 @@ def year_page(request, year):
     """Every community by month: cases and losses, a month not entered said as such (never
     shown as 0), totals per community, per month and for the year."""
     require_reader(request.user)
-    plan = _plan(year)
+    plans = plan_years()
+    years = _year(year, plans)
     communities = _communities()
     begun = set(open_months(year, timezone.localdate()))
     rows = {
         (row.community_id, row.month): figures_of(row)
-        for row in FraudCases.objects.filter(plan=plan).only(
+        for row in FraudCases.objects.filter(year=year).only(
             "community", "month", "cases", "losses"
         )
     }
@@ -171,13 +188,18 @@ def year_page(request, year):
         request,
         "duties/cases_year.html",
         {
-            "plan": plan,
-            "years": list(Plan.objects.values_list("year", flat=True)),
+            "year": year,
+            "years": years,
+            # A year before the campaign's: entered only to be compared with.
+            "before_the_campaign": year not in plans,
             "grid": grid,
             "months": months,
             "year_total": year_total,
             "records": viewer_of(request.user).records_cases,
             "open_months": sorted(begun),
+            # The Excel template and import of the latest month open (this month, in the
+            # current year), offered here without opening the month first.
+            "latest_month": max(begun, default=None),
         },
     )
 
@@ -191,16 +213,32 @@ class MonthTab:
     entered: int
 
 
-def _tabs(plan):
+def _tabs(year):
     """The months open to entry, with how many communities each has entered."""
     entered = dict(
-        FraudCases.objects.filter(plan=plan)
+        FraudCases.objects.filter(year=year)
         .order_by()
         .values("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
-    return [MonthTab(m, entered.get(m, 0)) for m in open_months(plan.year, timezone.localdate())]
+    return [MonthTab(m, entered.get(m, 0)) for m in open_months(year, timezone.localdate())]
+
+
+@dataclass(frozen=True)
+class YearTab:
+    """Another year on a month's page: the same month when it is open, else its overview."""
+
+    year: int
+    url: str
+
+
+def _year_tabs(years, month):
+    today = timezone.localdate()
+    return [
+        YearTab(y, month_url(y, month) if may_enter(y, month, today) else year_url(y))
+        for y in years
+    ]
 
 
 def _not_yet(year, month):
@@ -215,36 +253,35 @@ def month_page(request, year, month):
     """Every community of the sub-district in one form (GET); saving it (POST) writes every
     community's figures of the month in one transaction, or none."""
     require_recorder(request.user)
-    plan = _month(year, month)
+    years = _month(year, month)
     communities = _communities()
+    page = MonthPage(year, month, years, communities)
     if not may_enter(year, month, timezone.localdate()):
         if request.method == "POST":
             messages.error(request, _not_yet(year, month))
-        return _render_month(request, plan, month, communities, form=None)
-    rows = recorded(plan, month)
+        return _render_month(request, page, form=None)
+    rows = recorded(year, month)
     if request.method != "POST":
         form = MonthCasesForm(communities=communities, recorded=rows)
-        return _render_month(
-            request, plan, month, communities, form, seen=seen_token(plan, month, rows)
-        )
+        return _render_month(request, page, form, seen=seen_token(year, month, rows))
     form = MonthCasesForm(request.POST, communities=communities, recorded=rows)
     # A refused form keeps the page's own key: it was built on what the page showed then.
     sent_seen = request.POST.get("seen", "")
     if not form.is_valid():
-        return _render_month(request, plan, month, communities, form, seen=sent_seen)
-    seen = read_seen(sent_seen, plan, month) or {}
+        return _render_month(request, page, form, seen=sent_seen)
+    seen = read_seen(sent_seen, year, month) or {}
     try:
-        written = record_month(plan, month, form.cleaned_data["figures"], seen, request.user)
+        written = record_month(year, month, form.cleaned_data["figures"], seen, request.user)
     except StaleFigures as stale:
-        now = seen_token(plan, month, recorded(plan, month))
-        return _render_month(
-            request, plan, month, communities, form, seen=now, stale=stale.conflicts
-        )
-    _tell(request, plan, month, written)
+        now = seen_token(year, month, recorded(year, month))
+        return _render_month(request, page, form, seen=now, stale=stale.conflicts)
+    _tell(request, year, month, written)
     return redirect(year_url(year))
 
 
-def _tell(request, plan, month, written):
+def _tell(request, year, month, written, unchanged=0):
+    """Say what a save did; `unchanged` counts the communities an import's file left as
+    recorded, which the save was not sent at all."""
     if written.wrote:
         messages.success(
             request,
@@ -253,22 +290,32 @@ def _tell(request, plan, month, written):
                 "%(same)d unchanged."
             )
             % {
-                "year": plan.year,
+                "year": year,
                 "month": month,
                 "new": len(written.created),
                 "changed": len(written.changed),
-                "same": len(written.unchanged),
+                "same": len(written.unchanged) + unchanged,
             },
         )
     else:
         messages.info(
             request,
             _("Nothing changed: %(year)d-%(month)d's figures were already recorded as they are.")
-            % {"year": plan.year, "month": month},
+            % {"year": year, "month": month},
         )
 
 
-def _render_month(request, plan, month, communities, form, seen="", stale=None):
+@dataclass(frozen=True)
+class MonthPage:
+    """What a month's page is of: its year and month, the years offered, the communities."""
+
+    year: int
+    month: int
+    years: list
+    communities: list
+
+
+def _render_month(request, page, form, seen="", stale=None):
     """The month's page; `seen` the key of what the page is built on (seen_token), `stale`
     the conflicts of a save refused as built on older figures (the page then carries the
     figures as they are now, so saving again is a decision)."""
@@ -276,16 +323,17 @@ def _render_month(request, plan, month, communities, form, seen="", stale=None):
         request,
         "duties/cases_month.html",
         {
-            "plan": plan,
-            "month": month,
-            "tabs": _tabs(plan),
+            "year": page.year,
+            "month": page.month,
+            "tabs": _tabs(page.year),
+            "year_tabs": _year_tabs(page.years, page.month),
             "form": form,
-            "not_yet": None if form else _not_yet(plan.year, month),
+            "not_yet": None if form else _not_yet(page.year, page.month),
             "seen": seen,
             "summary": _summary(form) if form is not None and form.is_bound and form.errors else [],
             "rows": _rows(form, stale),
             "stale": stale is not None,
-            "communities_count": len(communities),
+            "communities_count": len(page.communities),
         },
     )
 
@@ -360,11 +408,11 @@ def _rows(form, stale):
 def template_xlsx(request, year, month):
     """The month's template: every community, its recorded figures filled in."""
     require_recorder(request.user)
-    plan = _month(year, month)
-    content = cases_import.template(plan, month, _communities(), recorded(plan, month))
+    _month(year, month)
+    content = cases_import.template(year, month, _communities(), recorded(year, month))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
-        True, cases_import.template_name(plan, month)
+        True, cases_import.template_name(year, month)
     )
     return response
 
@@ -374,16 +422,16 @@ def import_page(request, year, month):
     """Upload the filled template (POST with a file: the preview, nothing written), then
     confirm it (POST `confirm`: written all or nothing) or go back."""
     require_recorder(request.user)
-    plan = _month(year, month)
+    _month(year, month)
     if not may_enter(year, month, timezone.localdate()):
         if request.method == "POST":
             messages.error(request, _not_yet(year, month))
         return redirect(month_url(year, month))
     if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(request, plan, month)
+        return _confirm(request, year, month)
     posted = request.method == "POST"
     form = CasesWorkbookForm(request.POST if posted else None, request.FILES if posted else None)
-    context = {"plan": plan, "month": month, "form": form, "problems": [], "preview": None}
+    context = {"year": year, "month": month, "form": form, "problems": [], "preview": None}
     if posted and form.is_valid():
         communities = _communities()
         upload = form.cleaned_data["file"]
@@ -395,26 +443,28 @@ def import_page(request, year, month):
             if reading.problems:
                 context["problems"] = reading.problems
             else:
-                result = cases_import.preview(reading, recorded(plan, month))
+                result = cases_import.preview(reading, recorded(year, month))
                 context["preview"] = result
                 context["file_name"] = upload.name
-                context["signed"] = cases_import.signed_plan(plan, month, result, request.user)
+                context["signed"] = cases_import.signed_plan(year, month, result, request.user)
+    if form.is_bound and form.errors:
+        context["summary"] = _summary(form)
     return render(request, "duties/cases_import.html", context)
 
 
-def _confirm(request, plan, month):
-    signed = cases_import.read_signed(request.POST.get("signed", ""), plan, month, request.user)
+def _confirm(request, year, month):
+    signed = cases_import.read_signed(request.POST.get("signed", ""), year, month, request.user)
     if signed is None:
         messages.error(
             request,
             _("The preview could not be read (it is kept a day); please upload the file again."),
         )
-        return redirect(reverse("cases:import", args=[plan.year, month]))
-    to_write, seen = signed
+        return redirect(reverse("cases:import", args=[year, month]))
+    to_write, seen, unchanged = signed
     communities = {c.pk: c for c in Community.objects.filter(pk__in=to_write)}
     figures = {communities[cid]: f for cid, f in to_write.items() if cid in communities}
     try:
-        written = record_month(plan, month, figures, seen, request.user)
+        written = record_month(year, month, figures, seen, request.user)
     except StaleFigures as stale:
         names = "、".join(c.community.name for c in stale.conflicts)
         messages.error(
@@ -425,6 +475,6 @@ def _confirm(request, plan, month):
             )
             % {"names": names or "—"},
         )
-        return redirect(month_url(plan.year, month))
-    _tell(request, plan, month, written)
-    return redirect(year_url(plan.year))
+        return redirect(month_url(year, month))
+    _tell(request, year, month, written, unchanged)
+    return redirect(year_url(year))

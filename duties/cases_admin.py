@@ -13,12 +13,12 @@ from duties.models import FraudCases
 @admin.register(FraudCases)
 class FraudCasesAdmin(OfficeReadsOnly, EvidenceAdmin):
     list_display = ("community", "period", "cases", "losses", "recorded_by", "recorded_at")
-    list_filter = ("plan", "month", "community__work_point", "community")
-    list_select_related = ("community", "plan", "recorded_by")
+    list_filter = ("year", "month", "community__work_point", "community")
+    list_select_related = ("community", "recorded_by")
     search_fields = ("community__name",)
-    fields = ("plan", "month", "community", "cases", "losses", "recorded_by", "recorded_at")
+    fields = ("year", "month", "community", "cases", "losses", "recorded_by", "recorded_at")
     readonly_fields = fields
 
     @admin.display(description=gettext_lazy("month"), ordering="month")
     def period(self, row):
-        return f"{row.plan.year}-{row.month:02d}"
+        return f"{row.year}-{row.month:02d}"

@@ -50,16 +50,16 @@ TO_FILL = PatternFill("solid", fgColor="FFF7D6")
 # --- The template --------------------------------------------------------------------------
 
 
-def template(plan, month, communities, recorded):
+def template(year, month, communities, recorded):
     """The month's template as .xlsx bytes: every community, with its recorded figures."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = SHEET_TITLE
-    write(sheet["A1"], f"罗山街道各社区诈骗案件情况（{plan.year}年{month}月）").font = Font(
+    write(sheet["A1"], f"罗山街道各社区诈骗案件情况（{year}年{month}月）").font = Font(
         name=FONT, bold=True, size=14
     )
     sheet.merge_cells("A1:E1")
-    for ref, value in (("A2", "年份"), (YEAR_CELL, plan.year), ("C2", "月份"), (MONTH_CELL, month)):
+    for ref, value in (("A2", "年份"), (YEAR_CELL, year), ("C2", "月份"), (MONTH_CELL, month)):
         write(sheet[ref], value).font = BOLD if isinstance(value, str) else Font(name=FONT)
     for column, header in enumerate(COLUMNS, start=1):
         written = write(sheet.cell(HEADER_ROW, column), header)
@@ -107,8 +107,8 @@ def template(plan, month, communities, recorded):
     return out.getvalue()
 
 
-def template_name(plan, month):
-    return f"发案情况-{plan.year}-{month:02d}.xlsx"
+def template_name(year, month):
+    return f"发案情况-{year}-{month:02d}.xlsx"
 
 
 # --- Reading the filled template -----------------------------------------------------------
@@ -363,12 +363,13 @@ def preview(reading, recorded):
     return Preview(changes)
 
 
-def signed_plan(plan, month, result, by):
-    """What confirming will write, and what the preview showed of those communities, signed
-    for the confirmation: {community id: [cases, losses]} twice."""
+def signed_plan(year, month, result, by):
+    """What confirming will write, what the preview showed of those communities
+    ({community id: [cases, losses]} twice) and how many communities the file left
+    unchanged, signed for the confirmation."""
     return signing.dumps(
         {
-            "plan": plan.pk,
+            "year": year,
             "month": month,
             "by": by.pk,
             "write": {str(c.community.pk): c.line.figures.as_list() for c in result.to_write},
@@ -377,22 +378,25 @@ def signed_plan(plan, month, result, by):
                 for c in result.changes
                 if c.recorded is not None
             },
+            "unchanged": len(result.having(UNCHANGED)),
         },
         salt=SIGNED_SALT,
         compress=True,
     )
 
 
-def read_signed(token, plan, month, by):
-    """(figures to write, figures seen), each {community id: Figures}, of `signed_plan`;
-    None when it cannot be read, is a day old, or is another month's or person's."""
+def read_signed(token, year, month, by):
+    """(figures to write, figures seen, unchanged), the first two {community id: Figures},
+    the last how many communities the file left as recorded, of `signed_plan`; None when
+    it cannot be read, is a day old, or is another month's or person's."""
     try:
         signed = signing.loads(token, salt=SIGNED_SALT, max_age=SIGNED_MAX_AGE)
-        if (signed["plan"], signed["month"], signed["by"]) != (plan.pk, month, by.pk):
+        if (signed["year"], signed["month"], signed["by"]) != (year, month, by.pk):
             return None
-        return tuple(
+        to_write, seen = (
             {int(cid): Figures.from_list(value) for cid, value in signed[part].items()}
             for part in ("write", "seen")
         )
+        return to_write, seen, int(signed["unchanged"])
     except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
         return None

@@ -1,7 +1,7 @@
 """Writing a month of fraud cases (duties.models.FraudCases): the one way the form and the
 Excel import both write, all or nothing.
 
-`record_month` takes every community's figures for one month of a plan, with what the page
+`record_month` takes every community's figures for one month of a year, with what the page
 (or the import's preview) showed for each, and under the month's rows' lock:
 
 - refuses the whole month (`StaleFigures`, nothing written) when a community's figures were
@@ -33,20 +33,20 @@ def figures_of(row):
     return Figures(row.cases, row.losses)
 
 
-def recorded(plan, month):
+def recorded(year, month):
     """The month's rows by community id, with who recorded them."""
     return {
         row.community_id: row
-        for row in FraudCases.objects.filter(plan=plan, month=month).select_related("recorded_by")
+        for row in FraudCases.objects.filter(year=year, month=month).select_related("recorded_by")
     }
 
 
-def seen_token(plan, month, rows):
+def seen_token(year, month, rows):
     """What a page shows of a month (`rows` as `recorded` returns them), signed, so that
     saving it can tell what changed since."""
     return signing.dumps(
         {
-            "plan": plan.pk,
+            "year": year,
             "month": month,
             "rows": {str(cid): figures_of(row).as_list() for cid, row in rows.items()},
         },
@@ -55,12 +55,12 @@ def seen_token(plan, month, rows):
     )
 
 
-def read_seen(token, plan, month):
+def read_seen(token, year, month):
     """{community id: Figures} of the page's `seen_token`; None when it cannot be read, is
     too old or is another month's."""
     try:
         seen = signing.loads(token, salt=SEEN_SALT, max_age=SEEN_MAX_AGE)
-        if seen["plan"] != plan.pk or seen["month"] != month:
+        if seen["year"] != year or seen["month"] != month:
             return None
         return {int(cid): Figures.from_list(value) for cid, value in seen["rows"].items()}
     except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
@@ -99,7 +99,7 @@ class Written:
         return bool(self.created or self.changed)
 
 
-def record_month(plan, month, figures, seen, by, at=None):
+def record_month(year, month, figures, seen, by, at=None):
     """Write `figures` ({Community: Figures}) as the month's, recorded `by` at `at` (now),
     all or nothing; `seen` ({community id: Figures}) is what the page showed. Returns a
     Written; raises StaleFigures, nothing written, when the page was built on older figures."""
@@ -109,7 +109,7 @@ def record_month(plan, month, figures, seen, by, at=None):
         current = {
             row.community_id: row
             for row in FraudCases.objects.select_for_update(of=("self",))
-            .filter(plan=plan, month=month)
+            .filter(year=year, month=month)
             .select_related("recorded_by")
         }
         conflicts = []
@@ -126,7 +126,7 @@ def record_month(plan, month, figures, seen, by, at=None):
             if row is None:
                 new.append(
                     FraudCases(
-                        plan=plan,
+                        year=year,
                         community=community,
                         month=month,
                         cases=sent.cases,

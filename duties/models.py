@@ -770,11 +770,12 @@ LOSS_LIMIT = 10**12  # yuan: more than the sub-district's whole economy, so sure
 
 
 class FraudCases(models.Model):
-    """A community's fraud cases (发案数) and losses (损失金额, yuan) in a month of a plan's
-    year, as the police reported them. Corrected by entering the month again; simple-history
-    keeps every version."""
+    """A community's fraud cases (发案数) and losses (损失金额, yuan) in a month, as the police
+    reported them: of a plan's year, or of the year before one (what the first campaign year
+    is compared with), so a year, not a plan. Corrected by entering the month again;
+    simple-history keeps every version."""
 
-    plan = models.ForeignKey(Plan, models.PROTECT, related_name="+", verbose_name=_("plan"))
+    year = models.PositiveSmallIntegerField(_("year"))
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="fraud_cases", verbose_name=_("community")
     )
@@ -798,14 +799,14 @@ class FraudCases(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ("plan__year", "month", "community__position", "community__name")
+        ordering = ("year", "month", "community__position", "community__name")
         verbose_name = _("fraud cases of a month")
         verbose_name_plural = _("fraud cases")
         constraints = [
             models.UniqueConstraint(
-                fields=("plan", "community", "month"), name="one_fraud_count_per_month"
+                fields=("year", "community", "month"), name="one_fraud_count_per_month"
             ),
         ]
 
     def __str__(self):
-        return f"{self.community} {self.plan.year}-{self.month:02d}"
+        return f"{self.community} {self.year}-{self.month:02d}"

@@ -387,7 +387,7 @@ def world(plan, places, people):
         "duties.phasedocument": a.community_paper,
         "publishing.post": published_post,
         "duties.fraudcases": FraudCases.objects.create(
-            plan=plan, community=places["a"], month=4, cases=2, losses=5000, recorded_by=office
+            year=2021, community=places["a"], month=4, cases=2, losses=5000, recorded_by=office
         ),
     }
     # A workbook the office uploaded for import and has not confirmed yet.
@@ -617,6 +617,17 @@ def fraud_case_cases():
             reverse("cases:template", args=month),
             answers(403, login=["anonymous"], ok=DESK),
             content_type=XLSX,
+        ),
+        # The year before the plan's is entered too (what 2021 is compared with); the
+        # year before that is no year of the campaign's.
+        case(
+            reverse("cases:year", args=[2020]),
+            answers(login=["anonymous"], ok=SEES_ALL, forbidden=not_readers),
+        ),
+        case(reverse("cases:month", args=[2020, 4]), answers(403, login=["anonymous"], ok=DESK)),
+        case(
+            reverse("cases:year", args=[2019]),
+            answers(login=["anonymous"], not_found=SEES_ALL, forbidden=not_readers),
         ),
     ]
     for name in ("month", "import"):

@@ -112,7 +112,7 @@ def portal_pages(plan, places, people):
     hand_in_file(plan, Phase.PLAN, places["a"], alice)
     hand_in_file(plan, Phase.PLAN, unit, unit_staff)
     FraudCases.objects.create(
-        plan=plan, community=places["a"], month=4, cases=2, losses=5000, recorded_by=office
+        year=2021, community=places["a"], month=4, cases=2, losses=5000, recorded_by=office
     )
     year = reverse("yearbook:year") + "?year=2021"
     cases_year = reverse("cases:year", args=[2021])

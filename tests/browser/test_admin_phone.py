@@ -216,7 +216,7 @@ def office_pages(plan, places, people):
         "column posts": post,
         "phase documents": hand_in_file(plan, Phase.PLAN, places["a"], people["alice"]),
         "fraud cases": FraudCases.objects.create(
-            plan=plan,
+            year=2021,
             community=places["a"],
             month=5,
             cases=2,

@@ -2,7 +2,9 @@
 year's overview, the month's form of some twenty communities; a first try with a bad number
 is refused beside the field and at the top, nothing saved; corrected, saved, back on the
 overview with the figures. Then at a desk, the month's Excel template downloaded, filled in,
-uploaded, previewed and confirmed. Only what a person can see and tap is used."""
+uploaded, previewed and confirmed; on the phone again, a corrected file previewed and
+confirmed, the year before the campaign's opened from the year switcher. Only what a person
+can see and tap is used."""
 
 import io
 from datetime import datetime
@@ -62,10 +64,12 @@ def test_a_police_clerk_enters_a_month_on_a_phone_then_imports_one_at_a_desk(
     snap(page, "cases-month-filling-375")
     page.get_by_role("button", name="保存全部社区数字").click()
 
-    # Refused: 1.5万 is not an amount. At the top and beside the field; nothing saved,
-    # everything typed still there.
+    # Refused: 1.5万 is not an amount. The page opens at the summary, focused, and the
+    # figure is refused beside the field too; nothing saved, everything typed still there.
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text("“1.5万”不是金额")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
     beside = page.locator(f"#id_losses_{places['a'].pk}_error")
     expect(beside).to_contain_text("请只填写以元为单位的数字")
     expect(page.get_by_label("乙社区 损失金额（元）")).to_have_value("3000")
@@ -117,6 +121,7 @@ def test_a_police_clerk_enters_a_month_on_a_phone_then_imports_one_at_a_desk(
     desk.get_by_label("填好的模板（.xlsx）").set_input_files(str(wrong))
     desk.get_by_role("button", name="上传并预览").click()
     expect(desk.locator("#id_file_error")).to_contain_text("不是Excel")
+    expect(desk.locator("#error-summary")).to_be_focused()
     assert serious_violations(desk) == []
     snap(desk, "cases-import-refused-1280")
     desk.get_by_label("填好的模板（.xlsx）").set_input_files(str(filled))
@@ -143,12 +148,54 @@ def test_a_police_clerk_enters_a_month_on_a_phone_then_imports_one_at_a_desk(
     snap(reader, "cases-year-leader-1280")
     context.close()
 
-    # The import page on the phone too: usable at 375 px.
-    page.goto(f"{live_server.url}/cases/2021/5/import/")
+    # The import page on the phone too, from the overview: this month's buttons.
+    page.goto(f"{live_server.url}/cases/")
+    page.get_by_role("link", name="导入2021年5月填好的模板").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("导入2021年5月发案情况")
     assert fits_the_width(page)
     assert serious_violations(page) == []
     snap(page, "cases-import-375")
+    # A sheet with a mistake: refused, the page opens at the list of problems.
+    sheet["B2"].value = "去年"
+    book.save(out := io.BytesIO())
+    spoiled = tmp_path / "发案情况-错.xlsx"
+    spoiled.write_bytes(out.getvalue())
+    page.get_by_label("填好的模板（.xlsx）").set_input_files(str(spoiled))
+    page.get_by_role("button", name="上传并预览").click()
+    problems = page.locator("#error-summary")
+    expect(problems).to_contain_text("不是模板的年份或月份")
+    expect(problems).to_be_focused()
+    expect(problems).to_be_in_viewport()
+    snap(page, "cases-import-problems-375")
+
+    # April corrected for 甲社区 on the phone: one corrected, nineteen unchanged.
+    sheet["B2"].value = 2021
+    sheet.cell(4, 4).value = 3
+    book.save(out := io.BytesIO())
+    corrected = tmp_path / "四月发案情况-更正.xlsx"
+    corrected.write_bytes(out.getvalue())
+    page.goto(f"{live_server.url}/cases/2021/4/import/")
+    page.get_by_label("填好的模板（.xlsx）").set_input_files(str(corrected))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.get_by_text("新增0个，更正1个，不变19个，留空0个。")).to_be_visible()
+    assert fits_the_width(page)
+    assert serious_violations(page) == []
+    snap(page, "cases-import-preview-375")
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_text("已保存2021年4月：新录入0个社区，更正1个，不变19个。")).to_be_visible()
+
+    # The year before the campaign, for the comparison: from the year switcher.
+    page.get_by_role("navigation", name="年度").get_by_role("link", name="2020").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("2020年各社区诈骗案件情况")
+    expect(page.get_by_text("2020年是活动开展前一年")).to_be_visible()
+    page.get_by_role("link", name="4月 · 已录入0/20").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("2020年4月各社区发案情况")
+    page.get_by_label("甲社区 发案数（起）").fill("4")
+    page.get_by_label("甲社区 损失金额（元）").fill("8000")
+    page.get_by_role("button", name="保存全部社区数字").click()
+    expect(page.get_by_text("已保存2020年4月：新录入1个社区，更正0个，不变0个。")).to_be_visible()
+    assert FraudCases.objects.get(year=2020).cases == 4
+    snap(page, "cases-year-before-375")
 
     # Large text (适老化): the month's form still fits the phone.
     page.goto(f"{live_server.url}/cases/2021/5/")
@@ -172,7 +219,9 @@ def test_a_clerk_whose_page_is_older_than_the_figures_is_told_so(
     page.get_by_label("甲社区 损失金额（元）").fill("12000")
     enter(plan, 4, people["office"], {places["a"]: (5, "9000")})
     page.get_by_role("button", name="保存全部社区数字").click()
-    expect(page.locator("#stale")).to_contain_text("未保存：您打开本页后，有人修改了本月的数字。")
+    stale = page.locator("#error-summary")
+    expect(stale).to_contain_text("未保存：您打开本页后，有人修改了本月的数字。")
+    expect(stale).to_be_focused()
     expect(page.locator(".cases-conflict")).to_contain_text("现已录入：5起，9,000元")
     expect(page.get_by_label("甲社区 发案数（起）")).to_have_value("3")
     assert fits_the_width(page)

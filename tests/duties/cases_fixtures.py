@@ -47,9 +47,10 @@ def figures(cases, losses):
 
 
 def enter(plan, month, by, by_community, seen=None, at=None):
-    """{Community: (cases, "losses")} recorded for `month` as the form records it."""
+    """{Community: (cases, "losses")} recorded for `month` of `plan`'s year (or of `plan`,
+    a year) as the form records it."""
     return record_month(
-        plan,
+        getattr(plan, "year", plan),
         month,
         {c: figures(*pair) for c, pair in by_community.items()},
         seen or {},

@@ -1,5 +1,6 @@
 """seed_demo's fraud cases (luoshan/management/commands/_demo_cases.py): every community's
-month of the demo year begun, entered by the 派出所's dw account, falling over the year; a
+month of the demo year begun and the twelve of the year before (a little higher, so the
+comparison shows a fall), entered by the 派出所's dw account, falling over the year; a
 second run adds nothing."""
 
 from datetime import datetime
@@ -33,15 +34,22 @@ def test_the_demo_year_so_far_falls_and_is_entered_once(plan, places, police):
     with time_machine.travel(datetime(2021, 11, 20, 10, tzinfo=LOCAL), tick=False):
         entered = fraud_cases(plan, communities, unit_account)
         assert fraud_cases(plan, communities, lambda unit: None) == 0
-    assert entered == 11 * len(communities)
-    assert set(FraudCases.objects.values_list("month", flat=True)) == set(range(1, 12))
+    assert entered == (11 + 12) * len(communities)
+    this_year = FraudCases.objects.filter(year=2021)
+    last_year = FraudCases.objects.filter(year=2020)
+    assert set(this_year.values_list("month", flat=True)) == set(range(1, 12))
+    assert set(last_year.values_list("month", flat=True)) == set(range(1, 13))
     assert set(FraudCases.objects.values_list("recorded_by__username", flat=True)) == {"dw04"}
     by_month = {
-        m: sum(FraudCases.objects.filter(month=m).values_list("cases", flat=True))
-        for m in range(1, 12)
+        m: sum(this_year.filter(month=m).values_list("cases", flat=True)) for m in range(1, 12)
     }
     assert sum(by_month[m] for m in (1, 2, 3)) > sum(by_month[m] for m in (9, 10, 11))
+    # Month for month, the demo year has fewer cases than the year before.
+    before = sum(last_year.filter(month__lte=11).values_list("cases", flat=True))
+    assert sum(by_month.values()) < before
     assert not FraudCases.objects.filter(cases=0, losses__gt=0).exists()
-    # Entered on the 5th of the month after, never in the future.
-    october = FraudCases.objects.filter(month=10).first()
+    # Entered on the 5th of the month after, never in the future; the year before when
+    # the campaign began.
+    october = this_year.filter(month=10).first()
     assert october.recorded_at == datetime(2021, 11, 5, 10, tzinfo=LOCAL)
+    assert last_year.first().recorded_at == datetime(2021, 1, 5, 9, tzinfo=LOCAL)

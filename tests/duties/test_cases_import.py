@@ -109,6 +109,9 @@ def test_the_round_trip_previews_then_writes_on_confirmation(logged_in, plan, pl
     response = confirm(logged_in, preview)
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:year", args=[2021])
+    # The message counts 丙, which the file left as recorded, as the preview did.
+    said = [str(m) for m in response.wsgi_request._messages]
+    assert said == ["已保存2021年4月：新录入1个社区，更正1个，不变1个。"]
     got = {r.community.name: (r.cases, r.losses) for r in FraudCases.objects.all()}
     assert got == {
         "甲社区": (3, Decimal("12000")),
@@ -259,6 +262,16 @@ def test_a_file_that_is_not_a_template_is_refused_beside_the_field(logged_in, pl
 def test_no_file_at_all_is_refused(logged_in, plan):
     response = logged_in.post(IMPORT, {})
     assert response.context["form"].errors["file"] == ["请选择填好的Excel模板。"]
+
+
+def test_a_refused_file_is_summed_up_where_the_page_opens(logged_in, plan):
+    """The form is sent to #error-summary: refused, the page opens at the summary, which
+    links to the field (on a phone the field is below the fold)."""
+    form_tag = f'action="{IMPORT}#error-summary"'
+    assert form_tag in logged_in.get(IMPORT).content.decode()
+    page = logged_in.post(IMPORT, {}).content.decode()
+    assert 'id="error-summary"' in page and 'href="#div_id_file"' in page
+    assert page.index('id="error-summary"') < page.index(form_tag)
 
 
 def test_a_file_with_nothing_new_offers_no_confirmation(logged_in, plan, places, clerk):

@@ -78,9 +78,13 @@ def test_home_opens_the_year(client, plan, clerk):
     assert client.get(url("home"))["Location"] == url("year", 2021)
 
 
-def test_a_year_or_month_without_a_plan_is_not_found(client, plan, clerk):
+def test_a_year_neither_a_plans_nor_the_one_before_or_a_wrong_month_is_not_found(
+    client, plan, clerk
+):
+    """2021 has a plan, 2020 is the year before it (tests/duties/test_cases_years.py)."""
     client.force_login(clerk)
-    assert client.get(url("year", 2020)).status_code == 404
+    assert client.get(url("year", 2020)).status_code == 200
+    assert client.get(url("year", 2019)).status_code == 404
     assert client.get(url("month", 2021, 13)).status_code == 404
 
 
@@ -208,6 +212,8 @@ def test_a_bad_figure_is_refused_beside_its_field_and_nothing_is_saved(
     page = response.content.decode()
     assert f'id="id_{name}_error"' in page and f'aria-describedby="id_{name}_error"' in page
     assert f'href="#div_id_{name}"' in page
+    # The form is sent to #error-summary: refused, the page opens at the summary.
+    assert f'action="{url("month", 2021, 4)}#error-summary"' in page
     assert cases in page or len(cases) > 30  # what was typed comes back
     assert not FraudCases.objects.exists()  # 甲's good figures are not saved either
 
