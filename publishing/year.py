@@ -1,17 +1,19 @@
 """The year in figures (issue 14, part 4): a plan's year as the office and the leadership
 read it, on a page, in a workbook and in the draft of the year's summary.
 
-What was done: the communities' activities (those of the reports the office received,
-M5, less any report found falsified, M6: a finding says its activities did not happen as
-reported), their participants, forms (开展形式) and photos; the units' activities (U1) the
-same way; per community, per unit, per month and per form. How the reports came in: the
-share of the due reports first submitted on time (M2, M3), drawn from the score pages'
-own rates (scoring.gather.PlanScores.rates) and, per community, from the same rule as a
-query (MonthlyReport.objects.on_time()). What it cost: each community's deduction in each
-assessed quarter (S1–S6, from PlanScores.ranking) and the year's sum. Whether fraud falls:
-the police's monthly cases and losses (duties.FraudCases); a month with no row is not
-entered (未录入), never 0, and the year is compared with the last only over the months
-entered in both, like with like.
+What was done: the communities' activities (those of the reports the office received, M5,
+less any report found falsified, M6: a finding says its activities did not happen as
+reported), their participants, forms (开展形式) and photos; the units' activities (U1) the same
+way, but a carrier's (Measure.SMS): its activity is a batch of warning SMS, whose
+recipients are counted apart (SMS recipients and batches), never as participants, which are
+the people reached in person; per community, per unit, per month and per form. How the
+reports came in: the share of the due reports first submitted on time (M2, M3), drawn from
+the score pages' own rates (scoring.gather.PlanScores.rates) and, per community, from the
+same rule as a query (MonthlyReport.objects.on_time()). What it cost: each community's
+deduction in each assessed quarter (S1–S6, from PlanScores.ranking) and the year's sum.
+Whether fraud falls: the police's monthly cases and losses (duties.FraudCases); a month
+with no row is not entered (未录入), never 0, and the year is compared with the last only over
+the months entered in both, like with like.
 
 Pure functions over querysets: `year_figures(plan, at)` reads everything in a fixed number
 of queries, whatever the number of communities, units, activities and photos, and every
@@ -23,10 +25,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
-from communities.models import Unit
+from communities.models import Measure, Unit
+from duties.cases_rules import yuan
 from duties.models import FraudCases, UnitActivity, UnitActivityPhoto
 from reporting.models import Activity, ActivityForm, ActivityPhoto, Finding, MonthlyReport
 from reporting.periods import deadline_passed
@@ -39,12 +42,16 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class Tally:
-    """Activities, their participants and photos, and how many of each form (开展形式)."""
+    """Activities, the people they reached in person (participants) and their photos, how
+    many of each form (开展形式), and apart the carriers' warning SMS (Measure.SMS): the
+    recipients of their activities, and the batches (an activity with a count, U1)."""
 
     activities: int = 0
     participants: int = 0
     photos: int = 0
     forms: tuple = ()  # (form value, activities) pairs, most first
+    sms_recipients: int = 0
+    sms_batches: int = 0
 
     def __add__(self, other):
         forms = Counter(dict(self.forms)) + Counter(dict(other.forms))
@@ -53,6 +60,8 @@ class Tally:
             self.participants + other.participants,
             self.photos + other.photos,
             _ranked(forms),
+            self.sms_recipients + other.sms_recipients,
+            self.sms_batches + other.sms_batches,
         )
 
 
@@ -62,17 +71,20 @@ def _ranked(counter):
 
 def _tallies(activity_rows, photo_rows):
     """{(owner id, month): Tally} from rows of (owner, month, form, activities, participants)
-    and of (owner, month, photos)."""
-    counts = defaultdict(lambda: [0, 0, Counter()])
-    for owner, month, form, activities, participants in activity_rows:
+    (then, for units, SMS recipients and batches) and of (owner, month, photos)."""
+    counts = defaultdict(lambda: [0, 0, Counter(), 0, 0])
+    for owner, month, form, activities, participants, *sms in activity_rows:
         entry = counts[owner, month]
         entry[0] += activities
         entry[1] += participants or 0
         entry[2][form] += activities
+        if sms:
+            entry[3] += sms[0] or 0
+            entry[4] += sms[1]
     photos = {(owner, month): n for owner, month, n in photo_rows}
     return {
-        key: Tally(activities, participants, photos.get(key, 0), _ranked(forms))
-        for key, (activities, participants, forms) in counts.items()
+        key: Tally(activities, participants, photos.get(key, 0), _ranked(forms), *sms)
+        for key, (activities, participants, forms, *sms) in counts.items()
     }
 
 
@@ -109,11 +121,20 @@ def _community_tallies(plan):
 
 
 def _unit_tallies(year):
+    """A carrier's activity (Measure.SMS) counts its warning SMS: its participants are the
+    recipients (about 500,000 a batch), not people reached in person, so they are counted
+    as SMS recipients (the activity's count, U1) and never as participants."""
+    sms = Q(unit__measure=Measure.SMS)
     activity_rows = (
         UnitActivity.objects.filter(year=year)
         .order_by()
         .values_list("unit_id", "month", "form")
-        .annotate(Count("pk"), Sum("participants"))
+        .annotate(
+            activities=Count("pk"),
+            in_person=Sum("participants", filter=~sms),
+            recipients=Sum("count", filter=sms),
+            batches=Count("pk", filter=sms & Q(count__isnull=False)),
+        )
     )
     photo_rows = (
         UnitActivityPhoto.objects.filter(activity__year=year)
@@ -174,9 +195,9 @@ def _cases(plan):
     """{year: {(community id, month): CaseMonth}} of the plan's year and the one before."""
     found = {plan.year: {}, plan.year - 1: {}}
     rows = (
-        FraudCases.objects.filter(plan__year__in=(plan.year, plan.year - 1))
+        FraudCases.objects.filter(year__in=(plan.year, plan.year - 1))
         .order_by()
-        .values_list("plan__year", "community_id", "month", "cases", "losses")
+        .values_list("year", "community_id", "month", "cases", "losses")
     )
     for year, community_id, month, cases, losses in rows:
         found[year][community_id, month] = CaseMonth(cases, losses)
@@ -235,6 +256,7 @@ class UnitYear:
     name: str
     tally: Tally
     by_month: dict
+    sends_sms: bool  # a carrier (Measure.SMS): its activities are batches of warning SMS
 
 
 @dataclass(frozen=True)
@@ -273,16 +295,17 @@ class Table:
 
     @property
     def shown(self):
-        """The rows as the page prints them (yuan with two decimals, numbers grouped by
-        thousands), each cell with its column's kind."""
+        """The rows as the page prints them (numbers grouped by thousands, yuan as the
+        cases pages write them: "10,279,800元"), each cell with its column's kind."""
         kinds = [self._kind(n) for n in range(len(self.headers))]
         return [[(shown(v), kind) for v, kind in zip(row, kinds, strict=True)] for row in self.rows]
 
 
 def shown(value):
-    """A number grouped by thousands (yuan with two decimals); text as it is."""
+    """A number grouped by thousands; yuan (a Decimal) as the cases pages write them,
+    whole yuan without ".00", and 元; text as it is."""
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return _("%(amount)s yuan") % {"amount": yuan(value)}
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
@@ -417,12 +440,21 @@ class YearFigures:
         )
 
     def unit_table(self):
+        """Each unit's activities, participants (in person) and photos; the carriers' SMS
+        batches and recipients in columns of their own (— for a unit that sends none)."""
         names = labels(ActivityForm)
-        rows = [(row.name, *self._tally_cells(row.tally, names)) for row in self.units]
-        rows.append((_("Total"), *self._tally_cells(self.unit_tally, names)))
+
+        def cells(tally, sends_sms):
+            *counts, forms = self._tally_cells(tally, names)
+            sms = (tally.sms_batches, tally.sms_recipients) if sends_sms else ("—", "—")
+            return (*counts, *sms, forms)
+
+        rows = [(row.name, *cells(row.tally, row.sends_sms)) for row in self.units]
+        rows.append((_("Total"), *cells(self.unit_tally, True)))
         caption = _("%(year)d by unit (not scored)") % {"year": self.year}
-        headers = (_("Unit"), *self._tally_headers())
-        return Table("units", caption, _("By unit"), headers, tuple(rows), (0, 4), 4)
+        *counted, forms = self._tally_headers()
+        headers = (_("Unit"), *counted, _("SMS batches"), _("SMS recipients"), forms)
+        return Table("units", caption, _("By unit"), headers, tuple(rows), (0, 6), 6)
 
     def month_table(self):
         headers = (
@@ -433,7 +465,7 @@ class YearFigures:
             _("Photos"),
             _("On-time rate"),
             _("Fraud cases"),
-            _("Losses (yuan)"),
+            _("Losses"),  # each cell says 元
             _("Fraud cases a year before"),
         )
         missing = not_entered()
@@ -589,6 +621,7 @@ def year_figures(plan, at=None):
             name=unit.name,
             tally=_sum(unit_tallies.get((unit.pk, m), Tally()) for m in MONTHS),
             by_month={m: unit_tallies.get((unit.pk, m), Tally()) for m in MONTHS},
+            sends_sms=unit.measure == Measure.SMS,
         )
         for unit in Unit.objects.all()
     )

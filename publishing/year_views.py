@@ -44,7 +44,9 @@ def year_charts(figures):
 
 
 def headline(figures):
-    """The headline figures as (label, value, note): what the year's cards say."""
+    """The headline figures as (label, value, note): what the year's cards say. The
+    participants are the people reached in person; the carriers' warning SMS are a card
+    of their own (their recipients would swamp the participants a hundredfold)."""
     rate, total, comparison = figures.rate, figures.cases_total, figures.comparison
     items = [
         (
@@ -56,7 +58,21 @@ def headline(figures):
                 "u": shown(figures.unit_tally.activities),
             },
         ),
-        (_("Participants"), shown(figures.tally.participants), ""),
+        (
+            _("Participants"),
+            shown(figures.tally.participants),
+            _("in person: communities %(c)s, units %(u)s")
+            % {
+                "c": shown(figures.community_tally.participants),
+                "u": shown(figures.unit_tally.participants),
+            },
+        ),
+        (
+            _("SMS recipients"),
+            shown(figures.unit_tally.sms_recipients),
+            _("warning SMS from the carriers, %(n)s batches")
+            % {"n": shown(figures.unit_tally.sms_batches)},
+        ),
         (_("Photos"), shown(figures.tally.photos), ""),
         (
             _("On-time rate"),
@@ -76,7 +92,7 @@ def headline(figures):
     else:
         note = _("no figures of a year before to compare")
     items.append((_("Fraud cases"), shown(total.cases), note))
-    items.append((_("Losses (yuan)"), shown(total.losses), ""))
+    items.append((_("Losses"), shown(total.losses), ""))
     return items
 
 

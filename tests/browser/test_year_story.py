@@ -1,9 +1,10 @@
 """The year in figures as the leadership and the office use it. A leader on a 375 px phone
-opens the assessment pages, goes on to the year's figures, reads the headline, the charts
-(drawn on the server, scaled or scrolled within their box) and the table by community
-(scrolled sideways in its own labelled box, the page itself never wider than the phone),
-then picks the year before. The office, at a desk, downloads the year's workbook and the
-draft of the year's summary. Only what a person can see and tap is used."""
+taps 全年数据 on the home page, reads the headline (people met in person, the carriers'
+SMS apart, losses in 元), the charts (drawn on the server, scaled or scrolled within their
+box) and the table by community (scrolled sideways in its own labelled box, the page itself
+never wider than the phone), then picks the year before. The office, at a desk, downloads
+the year's workbook and the draft of the year's summary. Only what a person can see and
+tap is used."""
 
 import io
 
@@ -41,10 +42,15 @@ def july_2021():
 def test_a_leader_reads_the_year_on_a_phone(phone, live_server, year, people, snap):
     page = phone
     log_in(page, live_server, "leader", PASSWORD)
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="考评").click()
-    page.get_by_role("link", name=YEAR_LINK).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("月度报表")  # the leadership's home
+    assert serious_violations(page) == []
+    snap(page, "year-home-375")
+    page.get_by_role("main").get_by_role("link", name=YEAR_LINK).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(YEAR_LINK)
     headline = page.locator("dl.year-headline")
+    expect(headline).to_contain_text("参加人数280")
+    expect(headline).to_contain_text("短信接收人数50,000")
+    expect(headline).to_contain_text("损失金额1,200.50元")
     expect(headline).to_contain_text("及时率44.4%")
     expect(headline).to_contain_text("发案数3上年同期4起（-1）")
     charts = page.locator("figure.chart")

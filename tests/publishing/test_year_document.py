@@ -1,11 +1,13 @@
 """The draft of the year's summary (publishing/year_document.py) opened with python-docx:
 the official layout of the circulars (GB/T 9704: page, title, fonts of every run), the
 year's figures in its prose and tables equal to year_figures, the cases against the year
-before, and the office's sections headed and empty."""
+before, the office's sections headed with a hint of what to write, and numbers as
+Chinese documents write them (万 in prose, thousands grouped in tables)."""
 
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import docx
 import pytest
@@ -17,9 +19,11 @@ from docx.shared import Pt
 
 from publishing.documents import BODY_FONT, DEFAULT_ISSUER, HEADING_FONT, TITLE_FONT
 from publishing.year import year_figures
-from publishing.year_document import summary_docx
+from publishing.year_document import grouped, many, summary_docx
+from reporting.models import ActivityForm
+from tests.duties.conftest import record_unit_activity
 from tests.publishing import year_data
-from tests.publishing.year_data import AT
+from tests.publishing.year_data import AT, unit
 from tests.scoring import conftest as scoring_conftest
 
 # Fixtures of other modules, bound here for pytest to find.
@@ -89,18 +93,18 @@ def test_layout_is_the_circulars(figures):
     assert [r.text for r in runs if not east_asian(r)] == []
 
 
-def test_the_offices_sections_are_headed_and_empty(figures):
-    """主要做法, 存在问题, 下一步工作: a heading and an empty paragraph each, for the office
-    to write in Word; then the foot (office and date)."""
+def test_the_offices_sections_are_headed_with_a_hint(figures):
+    """主要做法, 存在问题, 下一步工作: a heading and a bracketed hint each, saying what the
+    office writes there in Word; then the foot (office and date)."""
     document_texts = texts(opened(figures))
     start = document_texts.index("四、主要做法")
     assert document_texts[start:] == [
         "四、主要做法",
-        "",
+        "（请综治办填写：全年宣传工作的主要做法和特色亮点，如组织方式、宣传阵地、部门联动等。）",
         "五、存在问题",
-        "",
+        "（请综治办填写：工作中存在的不足和困难，如月报报送不及时、宣传覆盖不均衡等。）",
         "六、下一步工作",
-        "",
+        "（请综治办填写：下一年度的工作打算和改进措施。）",
         "",
         "",
         DEFAULT_ISSUER,
@@ -112,7 +116,8 @@ def test_the_prose_says_the_years_figures(figures):
     document_texts = texts(opened(figures))
     assert (
         "全年各社区开展反诈骗宣传活动4次，参加群众160人次，报送活动照片4张；各相关单位开展"
-        "宣传活动2次，参加240人次，照片3张。开展形式以集中宣讲（5次）、发放材料（1次）为主。"
+        "宣传活动2次，参加120人次，照片3张；通信运营商发送反诈预警短信1批次，接收5万人次。"
+        "开展形式以集中宣讲（5次）、发放材料（1次）为主。"
     ) in document_texts
     assert "截至目前，各社区应报送月报9份，按时报送4份，按时报送率44.4%。" in document_texts
     assert (
@@ -120,8 +125,8 @@ def test_the_prose_says_the_years_figures(figures):
         "2021年第四季度0分。各社区情况如下："
     ) in document_texts
     assert (
-        "据派出所警情通报，已录入4—5月发案数据，共发生诈骗案件3起，群众损失1,200.50元。"
-        "与上年同期（4月）相比，案件减少1起（上年同期4起），损失减少3,899.50元。"
+        "据派出所警情通报，已录入4—5月发案数据，共发生诈骗案件3起，群众损失1200.50元。"
+        "与上年同期（4月）相比，案件减少1起（上年同期4起），损失减少3899.50元。"
     ) in document_texts
 
 
@@ -135,7 +140,11 @@ def test_the_tables_hold_the_figures(figures):
         tally = by_name[row[0]].tally
         assert row[2:] == [str(tally.activities), str(tally.participants), str(tally.photos)]
     assert total == ["合计", "", "4", "160", "4"]
-    assert cells(units)[-1] == ["合计", "2", "240", "3"]
+    assert cells(units)[0] == ["单位", "活动次数", "参加人数", "照片", "短信批次", "短信接收人数"]
+    by_unit = {row[0]: row[1:] for row in cells(units)}
+    assert by_unit["电信"] == ["1", "0", "2", "1", "50,000"]  # a batch: no one met in person
+    assert by_unit["教育办"] == ["1", "120", "1", "—", "—"]
+    assert cells(units)[-1] == ["合计", "2", "120", "3", "1", "50,000"]
     assert len(cells(units)) == len(figures.units) + 2
     assert cells(forms) == [
         ["开展形式", "社区活动", "单位活动"],
@@ -161,11 +170,52 @@ def test_the_tables_hold_the_figures(figures):
     assert total == ["合计", "4/9", "44.4%", "9", "0", "0", "9"]
     header, *months, total = cells(cases)
     assert header == ["月份", "发案数", "损失（元）", "上年发案数", "上年损失（元）"]
-    assert months[3] == ["4月", "3", "1,200.50", "4", "5,100.00"]
-    assert months[4] == ["5月", "0", "0.00", "未录入", "未录入"]  # entered as none: 0
-    assert months[5] == ["6月", "未录入", "未录入", "2", "300.00"]
+    # Yuan as the cases pages write them: grouped, whole yuan without ".00".
+    assert months[3] == ["4月", "3", "1,200.50", "4", "5,100"]
+    assert months[4] == ["5月", "0", "0", "未录入", "未录入"]  # entered as none: 0
+    assert months[5] == ["6月", "未录入", "未录入", "2", "300"]
     assert months[0] == ["1月", "未录入", "未录入", "未录入", "未录入"]
-    assert total == ["合计", "3", "1,200.50", "6", "5,400.00"]
+    assert total == ["合计", "3", "1,200.50", "6", "5,400"]
+
+
+@pytest.mark.parametrize(
+    ("number", "prose", "table"),
+    [
+        (8141, "8141", "8,141"),  # under 10,000: as it is in prose
+        (9999, "9999", "9,999"),
+        (10000, "1万", "10,000"),
+        (1520994, "152.1万", "1,520,994"),  # the demo's people, SMS included
+        (99960, "10万", "99,960"),  # rounded to one decimal, ".0" dropped
+        (Decimal("10279800"), "1028万", None),  # yuan
+        (Decimal("1200.50"), "1200.50", None),
+        (Decimal("5000.00"), "5000", None),
+    ],
+)
+def test_numbers_in_prose_use_wan_and_in_tables_thousands(number, prose, table):
+    """Prose writes 10,000 and more in 万 (152.1万人次) as official documents do; tables
+    write every figure grouped by thousands."""
+    assert many(number) == prose
+    if table:
+        assert grouped(number) == table
+
+
+def test_other_is_never_named_a_main_form(year, people):
+    """其他 is no form: the sentence of the main forms leaves it out even when it is
+    among the three most held."""
+    for day in (3, 4):
+        record_unit_activity(
+            unit("司法所"),
+            people["office"],
+            month=5,
+            day=day,
+            form=ActivityForm.OTHER,
+            form_other="反诈文艺演出",
+        )
+    figures = year_figures(year[2021], AT)
+    assert figures.tally.forms[1] == (ActivityForm.OTHER, 2)  # second most held
+    prose = "".join(texts(opened(figures)))
+    assert "开展形式以集中宣讲（5次）、发放材料（1次）为主。" in prose
+    assert "其他（" not in prose
 
 
 def test_without_cases_it_says_none_were_entered(plan, places):

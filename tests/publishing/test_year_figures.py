@@ -102,7 +102,7 @@ def test_a_draft_is_not_counted_until_the_office_receives_it(year, places, peopl
     [
         (4, 1, 0, 40, 1),
         (5, 2, 1, 200, 3),  # A and B; 教育办 (120 people)
-        (6, 1, 1, 160, 3),  # A (B's June falsified); 电信 with two photos
+        (6, 1, 1, 40, 3),  # A (B's June falsified); 电信's SMS batch, two photos, no one met
         (7, 0, 0, 0, 0),
     ],
 )
@@ -118,6 +118,24 @@ def test_each_month_counts_communities_and_units(
     both = m.communities + m.units
     assert (m.communities.activities, m.units.activities) == (communities, units)
     assert (both.participants, both.photos) == (participants, photos)
+
+
+def test_a_carriers_sms_recipients_are_counted_apart_from_participants(year, people):
+    """Participants are the people reached in person: the communities' and the units' but a
+    carrier's (Measure.SMS), whose activity is a batch of warning SMS; its recipients (the
+    count) and batches are a figure of their own, whatever it wrote as participants."""
+    figures = year_figures(year[2021], AT)
+    units = by_name(figures.units)
+    telecom = units["电信"].tally
+    assert (telecom.participants, telecom.sms_recipients, telecom.sms_batches) == (0, 50000, 1)
+    assert units["电信"].sends_sms and not units["教育办"].sends_sms
+    assert (figures.tally.participants, figures.unit_tally.participants) == (280, 120)
+    assert (figures.tally.sms_recipients, figures.tally.sms_batches) == (50000, 1)
+    # An activity of a carrier without a count is no batch; its people are still not counted.
+    record_unit_activity(unit("移动"), people["office"], month=6, count=None)
+    figures = year_figures(year[2021], AT)
+    assert (figures.tally.participants, figures.tally.sms_batches) == (280, 1)
+    assert by_name(figures.units)["移动"].tally.activities == 1
 
 
 def test_units_and_forms(year):
@@ -191,7 +209,7 @@ def test_change_against_the_year_before_over_months_entered_in_both(
 
 
 def test_no_year_before_means_no_comparison(plan, places, people):
-    enter_cases({2021: plan}, places, people["office"], {(2021, "a", 4): (1, "10")})
+    enter_cases(places, people["office"], {(2021, "a", 4): (1, "10")})
     figures = year_figures(plan, AT)
     assert not figures.has_last_year
     assert figures.comparison is None
@@ -214,8 +232,9 @@ def test_a_fixed_number_of_queries_whatever_the_rows(year, places, people):
         for month in (4, 5):
             report = file_report(community, plan, month, people["alice"], plan.late_from(month))
             add_activity(report, people["alice"], photos=2)
-        enter_cases(year, {"x": community}, people["office"], {(2021, "x", 6): (1, "5")})
+        enter_cases({"x": community}, people["office"], {(2021, "x", 6): (1, "5")})
     record_unit_activity(unit("司法所"), people["office"], month=8, photos=2)
+    record_unit_activity(unit("移动"), people["office"], month=8, count=30000)
     assert queries(plan) == small
 
 

@@ -47,11 +47,12 @@ def page_tables(html):
 
 
 def as_shown(value, yuan):
-    """A workbook cell as the page prints it (`yuan`: in a column of yuan)."""
+    """A workbook cell as the page prints it (`yuan`: in a column of yuan, a number kept as
+    a number in the workbook, whole yuan without ".00" and 元 on the page)."""
     if value is None:
         return ""
     if yuan and isinstance(value, int | float):
-        return f"{Decimal(str(value)):,.2f}"
+        return f"{Decimal(str(value)):,.2f}".removesuffix(".00") + "元"
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
@@ -63,7 +64,9 @@ def workbook_tables(content):
     for sheet in book.worksheets:
         heading, header, *rows = sheet.iter_rows(values_only=True)
         caption = heading[0].split("　")[0]  # then the time of export
-        yuan = [sheet.title == "损失金额" and n > 0 or "元" in h for n, h in enumerate(header)]
+        yuan = [
+            sheet.title == "损失金额" and n > 0 or h == "损失金额" for n, h in enumerate(header)
+        ]
         rows = [[as_shown(v, y) for v, y in zip(row, yuan, strict=True)] for row in rows]
         rows = [[" ".join(text.split()) for text in row] for row in rows]  # as page_tables
         tables.append((sheet.title, caption, [list(header), *rows]))
@@ -137,12 +140,14 @@ def test_the_page_shows_the_headline_charts_and_tables(client, year, people):
     }
     assert cards == {
         "活动数": ["6", "社区4，单位2"],  # A's three, B's May (June found falsified); two units'
-        "参加人数": ["400"],
+        # In person: A's 120, B's May 40, 教育办's 120; 电信's SMS batch is not people met.
+        "参加人数": ["280", "现场参加：社区160，单位120"],
+        "短信接收人数": ["50,000", "运营商反诈预警短信，共1批次"],
         "照片": ["7"],
         "及时率": ["44.4%", "应报9份，按时4份"],
         "全年扣分": ["9"],
         "发案数": ["3", "上年同期4起（-1）"],  # April, the one month entered in both years
-        "损失金额（元）": ["1,200.50"],
+        "损失金额": ["1,200.50元"],  # as the cases pages write yuan
     }
     assert len(root.xpath('//figure[@class="chart year-chart"]/svg')) == 2  # activities, cases
     nonce = root.xpath("//style[@nonce]")[0]
@@ -157,6 +162,12 @@ def test_the_page_shows_the_headline_charts_and_tables(client, year, people):
         "2021年各社区各月发案数",
         "2021年各社区各月损失金额（元）",
     ]
+    units = {row[0]: row for row in dict(page_tables(html))["2021年各单位（不计分）"]}
+    assert units["单位"][4:6] == ["短信批次", "短信接收人数"]
+    # A carrier's batch: its recipients in a column of their own, no participants.
+    assert units["电信"][:6] == ["电信", "1", "0", "2", "1", "50,000"]
+    assert units["教育办"][:6] == ["教育办", "1", "120", "1", "—", "—"]  # sends no SMS
+    assert units["合计"][:6] == ["合计", "2", "120", "3", "1", "50,000"]
     assert "年度工作总结草稿（Word）" not in html  # the leadership is not offered the draft
     assert "年度工作总结草稿（Word）" in open_page(client, people["office"]).content.decode()
 
@@ -229,7 +240,7 @@ def test_the_page_takes_a_fixed_number_of_queries(client, year, places, people):
             community = Community.objects.create(name=f"新社区{n}", work_point=places["point"])
             report = file_report(community, plan, 5, people["alice"], plan.late_from(5))
             add_activity(report, people["alice"], photos=2)
-            enter_cases(year, {"x": community}, people["office"], {(2021, "x", 6): (1, "5")})
+            enter_cases({"x": community}, people["office"], {(2021, "x", 6): (1, "5")})
         record_unit_activity(unit("司法所"), people["office"], month=6, photos=2)
         Plan.objects.create(year=2019, duty_months=[5])
         assert page_queries(client) == small
@@ -256,3 +267,19 @@ def test_a_year_without_duty_and_nonsense_years_still_open(client, places, peopl
         assert "2022年各社区" in response.content.decode()
     assert client.get(XLSX.replace("2021", "2022")).status_code == 200
     assert client.get(DOCX.replace("2021", "2022")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "offered"),
+    [("leader", True), ("office", True), ("head", False)],  # a point head: no year page
+)
+def test_the_home_overview_offers_the_year_to_those_who_see_all(client, year, people, who, offered):
+    """The leadership's home (the reports overview) has a 全年数据 button to the plan's
+    year; a work point's head, on the same page, is not offered what would be 403."""
+    client.force_login(people[who])
+    with time_machine.travel(AT, tick=False):
+        html = client.get(reverse("home")).content.decode()
+    root = lxml.html.fromstring(html)
+    assert root.xpath("//h1")[0].text_content() == "月度报表"  # the overview, for each
+    links = [a.get("href") for a in root.xpath("//main//a") if a.text_content() == "全年数据"]
+    assert links == ([f"{PAGE}?year=2021"] if offered else [])
