@@ -51,7 +51,6 @@ from duties.models import (
 )
 from evidence.models import FlagKind
 from publishing import drafting
-from publishing.models import Post
 from reminders.models import EmailChannel, Reminder, WeComGroup
 from reporting.models import ActivityForm, Finding, ImportUpload, MonthlyReport, StagedPhoto
 from reporting.periods import LOCAL, Quarter
@@ -67,6 +66,7 @@ from tests.conftest import (
     verified_login,
 )
 from tests.duties.phase_files import hand_in_file
+from tests.publishing.column_data import post_of
 
 pytestmark = pytest.mark.django_db
 
@@ -309,26 +309,8 @@ def world(plan, places, people):
         )
     # C2: a post of A's unit's April activity, published; another, a draft.
     unit_activity = sides["a"].unit_activity
-    published_post = Post.write(
-        office,
-        year=2021,
-        month=4,
-        title="罗山中心小学开展反诈宣传",
-        text="防骗宣传教育课。",
-        activities=[],
-        unit_activities=[unit_activity],
-        photos=list(unit_activity.photos.all()),
-    ).publish(office)
-    draft_post = Post.write(
-        office,
-        year=2021,
-        month=4,
-        title="草稿",
-        text="未发布。",
-        activities=[],
-        unit_activities=[unit_activity],
-        photos=list(unit_activity.photos.all()),
-    )
+    published_post = post_of(office, unit_activity).publish(office)
+    draft_post = post_of(office, unit_activity, title="草稿")
     inspection = Inspection.objects.create(
         plan=plan, held_on=date(2021, 6, 1), title="六月督查", recorded_by=office
     )

@@ -18,7 +18,6 @@ from communities.context_processors import LARGE_TEXT_COOKIE
 from communities.models import Measure, MemberRole, PropagandaTeam, Role, TeamMember, Unit
 from communities.permissions import grant_office_permissions
 from duties.models import FraudCases, Phase, UnitActivity
-from publishing.models import Post
 from reporting.models import ActivityForm, MonthlyReport
 from reporting.periods import LOCAL
 from reporting.photos import check_photo
@@ -33,6 +32,7 @@ from tests.browser.conftest import (
 )
 from tests.conftest import PASSWORD, add_activity, jpeg_upload, make_user
 from tests.duties.phase_files import hand_in_file
+from tests.publishing.column_data import post_of
 from tests.scoring.conftest import file_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,16 +99,7 @@ def portal_pages(plan, places, people):
     )
     unit_month = reverse("duties:unit_month", args=[unit.pk, 2021, 4])
     # C2: a published post of the column; the phases' papers; the police's fraud cases.
-    post = Post.write(
-        office,
-        year=2021,
-        month=4,
-        title="防骗宣传进校园",
-        text="罗山中心小学开展防骗宣传教育课。",
-        activities=[],
-        unit_activities=[unit_activity],
-        photos=list(unit_activity.photos.all()),
-    ).publish(office)
+    post = post_of(office, unit_activity).publish(office)
     hand_in_file(plan, Phase.PLAN, places["a"], alice)
     hand_in_file(plan, Phase.PLAN, unit, unit_staff)
     FraudCases.objects.create(

@@ -23,7 +23,6 @@ from communities.models import AccessEvent, Assignment, Measure, PropagandaTeam,
 from duties.models import FraudCases, Phase, ScreenKind, ScreenUse, UnitActivity
 from evidence.models import Flag, FlagKind
 from publishing import drafting
-from publishing.models import Post
 from reminders.models import EmailChannel, Reminder, WeComGroup
 from reporting.models import (
     Activity,
@@ -41,6 +40,7 @@ from tests.browser.test_accessibility import portal_pages
 from tests.conftest import PASSWORD, jpeg_upload, raise_flag
 from tests.duties.conftest import record_board, record_meeting, record_visit
 from tests.duties.phase_files import hand_in_file
+from tests.publishing.column_data import post_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -160,16 +160,7 @@ def office_pages(plan, places, people):
         ),
     ]
     activity = unit_activity()
-    post = Post.write(
-        people["office"],
-        year=2021,
-        month=5,
-        title="防骗宣传进校园",
-        text="罗山中心小学开展防骗宣传教育课。",
-        activities=[],
-        unit_activities=[activity],
-        photos=list(activity.photos.all()),
-    )
+    post = post_of(people["office"], activity)
     pages += [
         ("phase documents", reverse("admin:duties_phasedocument_phases") + "?year=2021"),
         ("new column post", reverse("admin:publishing_post_new") + "?month=2021-05"),

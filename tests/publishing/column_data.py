@@ -73,6 +73,20 @@ def write_post(by, activities=(), unit_activities=(), photos=None, title="罗山
     )
 
 
+def post_of(by, unit_activity, title="防骗宣传进校园"):
+    """A draft of a unit's activity's month, with its photos."""
+    return Post.write(
+        by,
+        year=unit_activity.year,
+        month=unit_activity.month,
+        title=title,
+        text="罗山中心小学开展防骗宣传教育课。",
+        activities=[],
+        unit_activities=[unit_activity],
+        photos=list(unit_activity.photos.all()),
+    )
+
+
 @pytest.fixture
 def column(plan, places, people):
     """A's April report accepted (one activity, two photos), 电信's April activity (one
