@@ -195,6 +195,8 @@ def year_page(request, year):
             "grid": grid,
             "months": months,
             "year_total": year_total,
+            # A year ended (Asia/Shanghai) is totalled as the whole year (全年).
+            "year_over": timezone.localdate().year > year,
             "records": viewer_of(request.user).records_cases,
             "open_months": sorted(begun),
             # The Excel template and import of the latest month open (this month, in the

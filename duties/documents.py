@@ -330,6 +330,11 @@ class PhaseOverview:
         return "、".join(holder.owner.name for holder in self.holders if holder.missing)
 
     @property
+    def late_names(self):
+        """Whose current paper came after the phase's day."""
+        return "、".join(holder.owner.name for holder in self.holders if holder.late)
+
+    @property
     def handed_in(self):
         return sum(not holder.missing for holder in self.holders)
 

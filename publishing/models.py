@@ -383,8 +383,11 @@ class Post(models.Model):
                     made.append(photo.public_copy.name)
                     photo.save(update_fields=["public_copy", "width", "height"])
                 locked.state = PostState.PUBLISHED
-                locked.published_at = at or timezone.now()
-                locked.published_by = by
+                if locked.published_at is None:
+                    # Published again (after 撤下, say to mend a typo), it keeps the day it
+                    # first appeared and its place in the column; the history says who.
+                    locked.published_at = at or timezone.now()
+                    locked.published_by = by
                 locked.version += 1
                 locked._history_user = by
                 locked.save()

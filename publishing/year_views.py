@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from communities.access import require_office, require_sees_all
 from core.spreadsheets import exported_at, write_tables, xlsx_response
 from publishing.views import docx_response
-from publishing.year import not_entered, shown, year_figures
+from publishing.year import not_entered, shown, signed, year_figures
 from publishing.year_document import summary_docx, summary_file_name
 from reporting.models import Plan
 from scoring import charts
@@ -85,14 +85,18 @@ def headline(figures):
         items.append((_("Fraud cases"), not_entered(), ""))
         return items
     if comparison:
-        note = _("a year before, same months: %(last)s (%(change)s)") % {
+        cases_note = _("a year before, same months: %(last)s (%(change)s)") % {
             "last": shown(comparison.last_cases),
-            "change": comparison.signed_change,
+            "change": signed(comparison.change),
+        }
+        losses_note = _("losses a year before, same months: %(last)s (%(change)s)") % {
+            "last": shown(comparison.last_losses),
+            "change": signed(comparison.losses_change),
         }
     else:
-        note = _("no figures of a year before to compare")
-    items.append((_("Fraud cases"), shown(total.cases), note))
-    items.append((_("Losses"), shown(total.losses), ""))
+        cases_note = losses_note = _("no figures of a year before to compare")
+    items.append((_("Fraud cases"), shown(total.cases), cases_note))
+    items.append((_("Losses"), shown(total.losses), losses_note))
     return items
 
 

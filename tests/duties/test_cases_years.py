@@ -114,3 +114,11 @@ def test_the_year_page_compares_once_the_year_before_is_entered(
     page = client.get(year_page).content.decode()
     assert "上年同期无数据可比" not in page
     assert "上年同期5起（-3）" in page
+
+
+@pytest.mark.parametrize("year, words", [(2021, "本年至今"), (2020, "全年：")])
+def test_a_year_ended_is_totalled_as_the_whole_year(client, people, plan, year, words):
+    """On 20 May 2021, 2021's total is the year so far; 2020's, a year ended, the whole
+    year."""
+    client.force_login(people["office"])
+    assert words in client.get(reverse("cases:year", args=[year])).content.decode()

@@ -96,7 +96,7 @@ def test_p1_without_this_years_plan_the_head_still_finds_last_years(client, plan
     client.force_login(people["head"])
     with time_machine.travel(datetime(2022, 2, 10, 9, 0, tzinfo=LOCAL), tick=False):
         box = duty_box(client)
-    assert "本年度方案尚未设置" in box
+    assert "尚未设置本年度的报送月份" in box
     assert "查看2021年的督导记录" in box
     assert reverse("duties:month", args=[places["point"].pk, 2021, 10]) in box
     missed = box.split("2021年缺失：", 1)[1]

@@ -79,6 +79,7 @@ def test_the_overview_names_who_has_not_uploaded_and_marks_a_late_paper(
     for page in (desk, leader.get(reverse("phases:home"), {"year": 2021}).text):
         assert f"尚未上传：{missing}。" in page
         assert ("逾期上传" in page) is late
+        assert ("逾期上传：甲社区。" in page) is late
 
 
 def test_the_summary_phase_is_its_own(office, handed_in):

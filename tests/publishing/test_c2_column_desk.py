@@ -176,6 +176,7 @@ def test_c2_publish_unpublish_and_double_presses(
     office.post(desk("publish", post.pk), {"confirm": "on", "version": post.version})
     post.refresh_from_db()
     assert post.state == PostState.PUBLISHED
+    assert post.published_at == published_at  # published again: the day it first appeared
     assert len(list(column_root.rglob("*.jpg"))) == 1
     states = [h.state for h in post.history.order_by("history_date", "history_id")]
     assert states == ["draft", "published", "unpublished", "published"]

@@ -147,7 +147,8 @@ def test_the_page_shows_the_headline_charts_and_tables(client, year, people):
         "及时率": ["44.4%", "应报9份，按时4份"],
         "全年扣分": ["9"],
         "发案数": ["3", "上年同期4起（-1）"],  # April, the one month entered in both years
-        "损失金额": ["1,200.50元"],  # as the cases pages write yuan
+        # As the cases pages write yuan; April against April.
+        "损失金额": ["1,200.50元", "上年同期5,100元（-3,899.50元）"],
     }
     assert len(root.xpath('//figure[@class="chart year-chart"]/svg')) == 2  # activities, cases
     nonce = root.xpath("//style[@nonce]")[0]

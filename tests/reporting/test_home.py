@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 IN_2021 = datetime.fromisoformat("2021-04-20T10:00:00+08:00")
 IN_2026 = datetime.fromisoformat("2026-11-30T10:00:00+08:00")
-NOT_SET_UP = "本年度方案尚未设置，请联系综治办"
+NOT_SET_UP = "综治办尚未设置本年度的报送月份（年度方案），请联系综治办"
 
 
 def month_card(page, month, year=2021):

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from communities.models import Measure
 from duties.models import UnitActivity
 from publishing.models import Post, chosen_activities
 from reporting import periods
@@ -41,7 +42,10 @@ def posts(plan, office):
             .select_related("report__community")
             .order_by("report__community__position", "held_at")[:3]
         )
-        unit_activities = list(UnitActivity.objects.of_month(plan.year, month)[:1])
+        # A unit's visit, not a carrier's SMS batch: its recipients are not participants.
+        unit_activities = list(
+            UnitActivity.objects.of_month(plan.year, month).exclude(unit__measure=Measure.SMS)[:1]
+        )
         if not activities and not unit_activities:
             continue
         photos = [
@@ -49,7 +53,7 @@ def posts(plan, office):
             for activity in [*activities, *unit_activities]
             for photo in activity.photos.all()[:1]
         ]
-        names = "、".join(a.report.community.name for a in activities) or "各单位"
+        names = "、".join(dict.fromkeys(a.report.community.name for a in activities)) or "各单位"
         people = sum(a.participants for a in [*activities, *unit_activities])
         post = Post.write(
             office,
