@@ -284,3 +284,14 @@ def test_the_home_overview_offers_the_year_to_those_who_see_all(client, year, pe
     assert root.xpath("//h1")[0].text_content() == "月度报表"  # the overview, for each
     links = [a.get("href") for a in root.xpath("//main//a") if a.text_content() == "全年数据"]
     assert links == ([f"{PAGE}?year=2021"] if offered else [])
+
+
+def test_a_name_with_markup_is_shown_as_text(client, year, places, people):
+    """The tables' rows are written in Python (publishing.year.Table.body): every value is
+    escaped, as the template would."""
+    places["a"].name = '<b onclick="x()">甲&社区</b>'
+    places["a"].save()
+    client.force_login(people["leader"])
+    page = client.get(reverse("yearbook:year"), {"year": 2021}).content.decode()
+    assert "&lt;b onclick=&quot;x()&quot;&gt;甲&amp;社区&lt;/b&gt;" in page
+    assert '<b onclick="x()">' not in page
