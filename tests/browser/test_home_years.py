@@ -30,7 +30,9 @@ def test_staff_see_this_year_first_and_can_open_a_past_year(
         report.return_(people["office"], "照片看不清，请换一张")
     with time_machine.travel(IN_MAY_2026):
         log_in(phone, live_server, "alice", PASSWORD)
-        expect(phone.get_by_text("综治办尚未设置本年度的报送月份（年度方案），请联系综治办")).to_be_visible()
+        expect(
+            phone.get_by_text("综治办尚未设置本年度的报送月份（年度方案），请联系综治办")
+        ).to_be_visible()
         expect(phone.get_by_text("照片看不清，请换一张")).to_be_visible()
         expect(phone.get_by_role("link", name="2021", exact=True)).to_be_hidden()
         assert phone.evaluate(NO_HORIZONTAL_SCROLL)
