@@ -71,7 +71,7 @@ check-deploy: $(INSTALLED)
 
 # Each goal of issue 11, measured on a synthetic city or province (bench/README.md):
 # SQLite under bench/out/, or PostgreSQL when DATABASE_URL is set. Exits 1 on a miss.
-BENCH_SCRIPTS := score_quarter quarter_page photo_pipeline export_activities export_month staff_pages admin_pages deadline_day evidence_check
+BENCH_SCRIPTS := score_quarter quarter_page photo_pipeline export_activities export_month staff_pages admin_pages deadline_day evidence_check publishing_pages
 bench: $(INSTALLED)
 	@status=0; for script in $(BENCH_SCRIPTS); do \
 	  $(BIN)/python -m bench.$$script || status=1; done; exit $$status
