@@ -260,11 +260,10 @@ def due_on(phase, year):
     return date(year, 3, 31) if phase == Phase.PLAN else date(year, 12, 31)
 
 
-def handed_in_late(document):
-    """Handed in after its phase's day (Asia/Shanghai)."""
-    return timezone.localtime(document.recorded_at, LOCAL).date() > due_on(
-        document.phase, document.plan.year
-    )
+def handed_in_late(document, due=None):
+    """Handed in after its phase's day (Asia/Shanghai); `due` when the caller knows it."""
+    due = due or due_on(document.phase, document.plan.year)
+    return timezone.localtime(document.recorded_at, LOCAL).date() > due
 
 
 # --- Who has handed in what: every community and every unit, with its current paper.
@@ -288,9 +287,7 @@ class Holder:
     @property
     def late(self):
         """Its current paper was handed in after the phase's day (Asia/Shanghai)."""
-        return self.current is not None and (
-            timezone.localtime(self.current.recorded_at, LOCAL).date() > self.due
-        )
+        return self.current is not None and handed_in_late(self.current, self.due)
 
     @property
     def folder(self):

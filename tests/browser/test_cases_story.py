@@ -45,8 +45,7 @@ def test_a_police_clerk_enters_a_month_on_a_phone_then_imports_one_at_a_desk(
     make_unit_staff("paichusuo", police)
     page = phone
     log_in(page, live_server, "paichusuo", PASSWORD)
-    # The clerk's bookmark of the overview (the portal's menu links it).
-    page.goto(f"{live_server.url}/cases/")
+    page.get_by_role("link", name="发案情况").click()  # the menu's button
     expect(page.get_by_role("heading", level=1)).to_have_text("2021年各社区诈骗案件情况")
     expect(page.locator(".cases-table")).to_contain_text("未录入")
     assert fits_the_width(page)

@@ -65,7 +65,7 @@ def test_a_clerk_uploads_the_plan_and_the_office_collects_them(
 
     page = phone
     log_in(page, live_server, "alice", PASSWORD)
-    page.goto(f"{live_server.url}/phases/")  # the lead adds the home page's button
+    page.get_by_role("link", name="上传或查看实施方案与总结").click()  # on her home page
     expect(page.get_by_role("heading", level=1)).to_have_text("甲社区 2021年实施方案与工作总结")
     box = page.locator("#phase-plan")
     expect(box).to_contain_text("截止日期：2021-03-31")
